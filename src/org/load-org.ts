@@ -1,0 +1,189 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { AgentFile } from './agent-schema.js';
+import type { MemberPlacement } from './agent-schema.js';
+import { diagnostic } from './diagnostic.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { AgentDefinition, LoadedOrg, OrgDefinition, OrgLocators } from './org-definition.js';
+import { OrgFile } from './org-schema.js';
+import type { Target } from './org-schema.js';
+import { stripOrgContext } from './prompt-markers.js';
+import { readSourceText } from './read-source.js';
+import { loadRuleSets } from './load-rule-sets.js';
+import { subagentToAgent } from './subagent-to-agent.js';
+import { parseSubagentFile } from './subagent-file.js';
+import { validateOrg } from './validate-org.js';
+import { parseYamlSource } from './yaml-source.js';
+import type { Locator } from './yaml-source.js';
+import { diagnosticsFromIssues } from './zod-diagnostics.js';
+
+/** The file name that makes a folder an org. */
+export const orgFileName = 'org.yaml';
+
+/** Targets an org gets when its org.yaml has no `targets` key: read access through the usual variables. */
+export const defaultTargets: Record<string, Target> = {
+  postgres: { kind: 'postgres', url: 'env:DATABASE_URL', access: 'read' },
+  redis: { kind: 'redis', url: 'env:REDIS_URL', access: 'read' },
+};
+
+const noLocation: (file: string) => Locator = (file) => () => ({ file, line: 1, column: 1 });
+
+/** Finds `name/` in the folder or up to two levels above it, or at an explicit relative path. */
+async function findFolder(dir: string, name: string, explicit: string | undefined): Promise<string | undefined> {
+  const candidates = explicit ? [resolve(dir, explicit)] : [join(dir, name), join(dir, '..', name), join(dir, '..', '..', name)];
+  for (const candidate of candidates) {
+    const info = await stat(candidate).catch(() => undefined);
+    if (info?.isDirectory()) return resolve(candidate);
+  }
+  return undefined;
+}
+
+/**
+ * Loads one org folder (`org.yaml` plus one file per agent: `.yaml` or Claude Code `.md`),
+ * its prompts and its rule sets, then validates it. Never throws for bad input: every
+ * problem is a diagnostic, all of them at once.
+ */
+export async function loadOrg(folder: string): Promise<LoadedOrg> {
+  const dir = resolve(folder);
+  const display = (path: string) => relative(process.cwd(), path) || '.';
+  const diagnostics: Diagnostic[] = [];
+  const orgPath = join(dir, orgFileName);
+  const orgDisplay = display(orgPath);
+  const org: OrgDefinition = {
+    name: basename(dir), root: '', dir, file: orgDisplay, defaults: {}, targets: defaultTargets,
+    mcp_servers: {}, agents: [], rule_sets: {}, rule_set_files: {},
+  };
+  const locators: OrgLocators = { agents: [], ruleSets: {} };
+  let members: Record<string, MemberPlacement> = {};
+  let paths: { prompts?: string; escalation?: string } | undefined;
+
+  const orgText = await readSourceText(orgPath, orgDisplay);
+  if ('problem' in orgText) {
+    diagnostics.push(orgText.problem);
+  } else {
+    const source = parseYamlSource(orgDisplay, orgText.text);
+    diagnostics.push(...source.diagnostics);
+    locators.org = source.locate;
+    if (source.value !== undefined) {
+      const parsed = OrgFile.safeParse(source.value);
+      if (parsed.success) {
+        const file = parsed.data;
+        Object.assign(org, {
+          name: file.name, root: file.root, defaults: file.defaults ?? {},
+          targets: file.targets ?? defaultTargets, mcp_servers: file.mcp_servers ?? {},
+        });
+        if (file.title !== undefined) org.title = file.title;
+        if (file.description !== undefined) org.description = file.description;
+        members = file.members ?? {};
+        paths = file.paths;
+      } else {
+        diagnostics.push(...diagnosticsFromIssues(parsed.error.issues, OrgFile, source.value, source.locate, orgDisplay));
+      }
+    }
+  }
+
+  const promptsDir = await findFolder(dir, 'prompts', paths?.prompts);
+  const escalationDir = await findFolder(dir, 'escalation', paths?.escalation);
+
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+  const usedMembers = new Set<string>();
+  for (const name of entries) {
+    const path = join(dir, name);
+    const extension = extname(name).toLowerCase();
+    if (name === orgFileName || /^readme\.md$/i.test(name)) continue;
+    if (extension === '.yaml' || extension === '.yml') {
+      const loaded = await loadAgentYaml(path, display(path), promptsDir, display);
+      diagnostics.push(...loaded.diagnostics);
+      if (loaded.agent) {
+        org.agents.push(loaded.agent);
+        locators.agents.push({ file: display(path), locate: loaded.locate });
+      }
+    } else if (extension === '.md') {
+      const text = await readSourceText(path, display(path));
+      if ('problem' in text) {
+        diagnostics.push(text.problem);
+        continue;
+      }
+      const parsed = parseSubagentFile(display(path), text.text);
+      diagnostics.push(...parsed.diagnostics);
+      if (!parsed.id || !parsed.frontmatter) continue;
+      const member = members[parsed.id];
+      if (member) usedMembers.add(parsed.id);
+      const converted = subagentToAgent({ ...parsed, id: parsed.id, frontmatter: parsed.frontmatter }, member, org, locators.org);
+      diagnostics.push(...converted.diagnostics);
+      if (!member) {
+        diagnostics.push(
+          diagnostic('error', 'member-missing', parsed.locate(['name']), `agent '${parsed.id}' (a Claude Code file) has no place in org '${org.name}'`, `add to ${orgDisplay}: members: { ${parsed.id}: { role: layer, reports_to: <manager id> } }`),
+        );
+      }
+      org.agents.push(converted.agent);
+      locators.agents.push({ file: display(path), locate: converted.locate });
+    }
+  }
+  for (const id of Object.keys(members)) {
+    if (usedMembers.has(id)) continue;
+    const definedInYaml = org.agents.some((agent) => agent.id === id && agent.source.format === 'yaml');
+    diagnostics.push(
+      diagnostic('error', 'member-without-file', (locators.org ?? noLocation(orgDisplay))(['members', id], 'key'), definedInYaml
+        ? `members.${id}: agent '${id}' is written in YAML; its place in the org belongs in its own file`
+        : `members.${id}: no Claude Code file in this folder defines agent '${id}'`, definedInYaml ? `remove members.${id}` : `add ${id}.md with name: ${id}, or remove members.${id}`),
+    );
+  }
+
+  const ruleSets = await loadRuleSets(org, escalationDir, display, locators);
+  diagnostics.push(...ruleSets);
+  diagnostics.push(...validateOrg(org, locators));
+  return { org, diagnostics, locators };
+}
+
+async function loadAgentYaml(
+  path: string,
+  file: string,
+  promptsDir: string | undefined,
+  display: (path: string) => string,
+): Promise<{ agent?: AgentDefinition; locate: Locator; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const text = await readSourceText(path, file);
+  if ('problem' in text) return { locate: noLocation(file), diagnostics: [text.problem] };
+  const source = parseYamlSource(file, text.text);
+  diagnostics.push(...source.diagnostics);
+  if (source.value === undefined) return { locate: source.locate, diagnostics };
+  const parsed = AgentFile.safeParse(source.value);
+  if (!parsed.success) {
+    diagnostics.push(...diagnosticsFromIssues(parsed.error.issues, AgentFile, source.value, source.locate, `agent file ${file}`));
+    return { locate: source.locate, diagnostics };
+  }
+  const written = parsed.data;
+  const agent: AgentDefinition = {
+    id: written.id, name: written.name, role: written.role, reports_to: written.reports_to ?? null,
+    peers: (written.peers ?? []).map((peer) => ({ ...peer })), description: written.description,
+    prompt: '', tools: (written.tools ?? []).map((use) => ({ ...use, grant: use.grant ?? 'read' })),
+    external_tools: [], metrics: written.metrics ?? [], limits: written.limits ?? {},
+    source: { file, format: 'yaml' },
+  };
+  if (written.model !== undefined) agent.model = written.model;
+  if (written.escalation !== undefined) agent.escalation = written.escalation;
+  if (typeof written.prompt === 'object') {
+    agent.prompt = written.prompt.text;
+  } else {
+    const at = source.locate(['prompt']);
+    agent.prompt_file = written.prompt;
+    if (!promptsDir) {
+      diagnostics.push(diagnostic('error', 'prompts-folder-missing', at, `prompt '${written.prompt}': no prompts/ folder beside or above ${display(join(path, '..'))}`, 'create prompts/ next to agents/, or set paths.prompts in org.yaml'));
+    } else {
+      const promptPath = resolve(promptsDir, written.prompt);
+      if (relative(promptsDir, promptPath).startsWith('..')) {
+        diagnostics.push(diagnostic('error', 'prompt-outside', at, `prompt '${written.prompt}' points outside ${display(promptsDir)}`, 'name a file inside prompts/, such as esa/layer-1.md'));
+      } else {
+        const prompt = await readSourceText(promptPath, display(promptPath));
+        if ('text' in prompt) {
+          agent.prompt = stripOrgContext(prompt.text);
+        } else {
+          const reason = prompt.problem.message;
+          diagnostics.push(diagnostic('error', 'prompt-missing', at, `prompt file ${reason}`, prompt.problem.code === 'file-unreadable' ? `create ${display(promptPath)}, or fix the path (relative to ${display(promptsDir)})` : prompt.problem.hint));
+        }
+      }
+    }
+  }
+  return { agent, locate: source.locate, diagnostics };
+}

@@ -1,0 +1,113 @@
+import type { z } from 'zod';
+import { diagnostic } from './diagnostic.js';
+import type { Diagnostic } from './diagnostic.js';
+import { suggestion } from './suggest.js';
+import type { Locator, ValuePath } from './yaml-source.js';
+
+interface SchemaDefinition {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  out?: z.ZodType;
+  options?: z.ZodType[];
+  valueType?: z.ZodType;
+}
+
+function definitionOf(schema: z.ZodType): SchemaDefinition {
+  return (schema as unknown as { _zod: { def: SchemaDefinition } })._zod.def;
+}
+
+/** Unwraps optional, nullable, default and pipe wrappers down to the schema that holds the shape. */
+function unwrap(schema: z.ZodType): z.ZodType[] {
+  const definition = definitionOf(schema);
+  switch (definition.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'readonly':
+      return definition.innerType ? unwrap(definition.innerType) : [schema];
+    case 'pipe':
+      return definition.out ? unwrap(definition.out) : [schema];
+    case 'union':
+      return (definition.options ?? []).flatMap(unwrap);
+    default:
+      return [schema];
+  }
+}
+
+/** The keys an object schema at `path` allows (empty when unknown). */
+export function allowedKeysAt(schema: z.ZodType, path: ValuePath): string[] {
+  let current = unwrap(schema);
+  for (const step of path) {
+    const next: z.ZodType[] = [];
+    for (const candidate of current) {
+      const definition = definitionOf(candidate);
+      if (definition.type === 'object' && typeof step === 'string' && definition.shape?.[step]) {
+        next.push(...unwrap(definition.shape[step]));
+      } else if (definition.type === 'array' && typeof step === 'number' && definition.element) {
+        next.push(...unwrap(definition.element));
+      } else if (definition.type === 'record' && definition.valueType) {
+        next.push(...unwrap(definition.valueType));
+      }
+    }
+    current = next;
+  }
+  return current.flatMap((candidate) => {
+    const definition = definitionOf(candidate);
+    return definition.type === 'object' ? Object.keys(definition.shape ?? {}) : [];
+  });
+}
+
+function valueAt(value: unknown, path: ValuePath): unknown {
+  let current = value;
+  for (const step of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
+
+/**
+ * Turns zod issues into located diagnostics: unknown keys get a "did you mean", missing keys
+ * point at the object that lacks them, everything else points at the offending value.
+ */
+export function diagnosticsFromIssues(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+  input: unknown,
+  locate: Locator,
+  what: string,
+): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const issue of issues) {
+    const path = issue.path as (string | number)[];
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeysAt(schema, path);
+      for (const key of issue.keys) {
+        const where = path.length > 0 ? ` in ${path.join('.')}` : '';
+        found.push(
+          diagnostic('error', 'unknown-key', locate([...path, key], 'key'), `unknown key '${key}'${where} of ${what}`, suggestion(key, allowed, 'allowed keys')),
+        );
+      }
+      continue;
+    }
+    const parentPath = path.slice(0, -1);
+    const last = path[path.length - 1];
+    const parent = valueAt(input, parentPath);
+    const missing =
+      typeof last === 'string' &&
+      parent !== null &&
+      typeof parent === 'object' &&
+      !Array.isArray(parent) &&
+      !(last in parent);
+    if (missing) {
+      const detail = issue.message.startsWith('Invalid input') ? '' : `: ${issue.message}`;
+      found.push(diagnostic('error', 'missing-key', locate(parentPath), `missing required key '${String(last)}' in ${what}${detail}`));
+      continue;
+    }
+    const where = path.length > 0 ? `${path.join('.')}: ` : '';
+    found.push(diagnostic('error', 'invalid-value', locate(path), `${where}${issue.message}`));
+  }
+  return found;
+}
