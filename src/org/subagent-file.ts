@@ -85,9 +85,9 @@ export function parseSubagentFile(file: string, text: string): SubagentSource {
       );
     }
   }
-  const id = idFromName(frontmatter.name);
+  const repair = repairMojibake(frontmatter.name);
+  const id = idFromName(repair?.repaired ?? frontmatter.name);
   if (id !== frontmatter.name) {
-    const repair = repairMojibake(frontmatter.name);
     const at = source.locate(['name']);
     if (repair) {
       diagnostics.push(

@@ -17,7 +17,7 @@ export type DeclaredTool =
   | { kind: 'builtin'; tool: string }
   | { kind: 'cadre'; name: string }
   | { kind: 'server'; tool: string }
-  | { kind: 'external'; claudeCode: boolean };
+  | { kind: 'external' };
 
 /** Classifies a tool named in subagent frontmatter. */
 export function classifyDeclaredTool(name: string, org: Pick<OrgDefinition, 'mcp_servers'>): DeclaredTool {
@@ -28,7 +28,7 @@ export function classifyDeclaredTool(name: string, org: Pick<OrgDefinition, 'mcp
     if (server === cadreServerName) return { kind: 'cadre', name: tool };
     if (org.mcp_servers[server]) return { kind: 'server', tool: `${server}/${tool}` };
   }
-  return { kind: 'external', claudeCode: claudeCodeTools.has(name) };
+  return { kind: 'external' };
 }
 
 /**
@@ -55,12 +55,16 @@ export function subagentToAgent(
       if (builtinTool(builtin) && !tools.some((held) => held.tool === builtin)) tools.push({ tool: builtin, grant: 'read' });
     } else {
       external.push(name);
-      const kind = meaning.claudeCode ? 'a Claude Code tool' : 'a tool';
-      diagnostics.push(
-        diagnostic('warning', 'tool-not-provided', parsed.locate(['tools']), `${kind} '${name}' is not provided by cadre; agent '${id}' keeps it as declared (for export) but cannot call it under cadre`, 'cadre provides psql, redis-cli, pgbench and the MCP servers of org.yaml'),
-      );
     }
   });
+  if (external.length > 0) {
+    const claudeCode = external.filter((name) => claudeCodeTools.has(name));
+    const others = external.filter((name) => !claudeCodeTools.has(name));
+    const listed = [claudeCode.length > 0 ? `${claudeCode.join(', ')} (Claude Code's own)` : '', others.join(', ')].filter(Boolean).join('; ');
+    diagnostics.push(
+      diagnostic('warning', 'tool-not-provided', parsed.locate(['tools']), `not provided by cadre: ${listed}; agent '${id}' keeps ${external.length === 1 ? 'it' : 'them'} as declared (for export) but cannot call ${external.length === 1 ? 'it' : 'them'} under cadre`, 'cadre provides psql, redis-cli, pgbench and the MCP servers of org.yaml'),
+    );
+  }
   const agent: AgentDefinition = {
     id,
     name: member?.name ?? id,
