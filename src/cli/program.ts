@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import type { CommandOutput } from './output.js';
+import { registerExport } from './export-command.js';
+import { registerTree } from './tree-command.js';
 import { registerValidate } from './validate-command.js';
 
 /** Builds the `cadre` command line; commands report their exit code through `setExit`. */
@@ -10,5 +12,7 @@ export function buildProgram(output: CommandOutput, setExit: (code: number) => v
     .showHelpAfterError()
     .configureOutput({ writeOut: (text) => output.out(text.replace(/\n$/, '')), writeErr: (text) => output.error(text.replace(/\n$/, '')) });
   registerValidate(program, output, setExit);
+  registerTree(program, output, setExit);
+  registerExport(program, output, setExit);
   return program;
 }

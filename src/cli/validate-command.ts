@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics } from '../org/diagnostic.js';
 import { loadPaths } from '../org/load-paths.js';
@@ -10,7 +11,7 @@ export async function runValidate(paths: string[], options: { json?: boolean }, 
   if (options.json) {
     const report = results.map(({ org, diagnostics }) => ({
       org: org.name,
-      path: org.file ?? org.dir,
+      path: org.file ?? (relative(process.cwd(), org.dir) || org.dir),
       valid: !hasErrors(diagnostics),
       agents: org.agents.length,
       diagnostics: sortDiagnostics(diagnostics),
@@ -22,7 +23,7 @@ export async function runValidate(paths: string[], options: { json?: boolean }, 
     for (const entry of sortDiagnostics(diagnostics)) output.out(formatDiagnostic(entry));
     const errors = diagnostics.filter((entry) => entry.severity === 'error').length;
     const warnings = diagnostics.length - errors;
-    const where = org.file ? org.file.replace(/\/?org\.yaml$/, '') || '.' : org.dir;
+    const where = org.file ? org.file.replace(/\/?org\.yaml$/, '') || '.' : relative(process.cwd(), org.dir) || org.dir;
     const counts = `${org.agents.length} agent${org.agents.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
     output.out(`${errors > 0 ? 'invalid' : 'valid'}: org '${org.name}' (${where}): ${counts}`);
     failed ||= errors > 0;

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { MemberPlacement } from './agent-schema.js';
+import type { AgentDefinition, OrgDefinition } from './org-definition.js';
+import type { OrgFile } from './org-schema.js';
+import { modelToolNames, renderPrompt } from './render-prompt.js';
+import type { PromptNaming } from './render-prompt.js';
+import { cadreServerName } from './subagent-to-agent.js';
+
+/** A tool of cadre's MCP server as Claude Code names it: `mcp__cadre__<tool>`. */
+export function claudeCodeToolName(tool: string): string {
+  return `mcp__${cadreServerName}__${tool}`;
+}
+
+/** The cadre MCP server tool an exported agent uses to reach other agents of the org. */
+export const askAgentTool = 'ask_agent';
+
+/** How exported prompts name things inside Claude Code. */
+export const claudeCodeNaming: PromptNaming = {
+  tool: claudeCodeToolName,
+  delegate: `ask them through \`${claudeCodeToolName(askAgentTool)}\` with their id; cadre runs them with their own tools`,
+  ask: `ask through \`${claudeCodeToolName(askAgentTool)}\` with their id; expect an answer within the wait`,
+  report: 'put progress in your answer',
+  escalate: 'say plainly in your answer what must go up to them, with its severity',
+};
+
+/** The command that starts cadre's MCP server, as `.mcp.json` records it. */
+export interface ServerCommand {
+  command: string;
+  args: string[];
+}
+
+/** One file an export writes: a path relative to the output folder, and its text. */
+export interface ExportedFile {
+  path: string;
+  text: string;
+}
+
+/** The tools an exported agent names in its frontmatter: as declared, then cadre's, in `mcp__cadre__…` form. */
+export function exportedToolList(agent: AgentDefinition): string[] {
+  const cadreTools = [...modelToolNames(agent).filter((name) => !name.endsWith('*')), askAgentTool].map(claudeCodeToolName);
+  return [...new Set([...agent.external_tools, ...cadreTools])];
+}
+
+function subagentFile(org: OrgDefinition, agent: AgentDefinition): string {
+  const frontmatter: Record<string, string> = {
+    name: agent.id,
+    description: agent.description.trim(),
+    tools: exportedToolList(agent).join(', '),
+  };
+  if (agent.model !== undefined) frontmatter.model = agent.model;
+  return `---\n${stringify(frontmatter, { lineWidth: 0 })}---\n\n${renderPrompt(org, agent, claudeCodeNaming)}`;
+}
+
+function placementOf(agent: AgentDefinition): MemberPlacement {
+  const member: MemberPlacement = { name: agent.name, role: agent.role, reports_to: agent.reports_to };
+  if (agent.peers.length > 0) member.peers = agent.peers.map((peer) => ({ ...peer }));
+  if (agent.tools.length > 0) member.tools = agent.tools.map((use) => ({ ...use }));
+  if (agent.metrics.length > 0) member.metrics = agent.metrics;
+  if (Object.keys(agent.limits).length > 0) member.limits = agent.limits;
+  if (agent.escalation !== undefined) member.escalation = agent.escalation;
+  return member;
+}
+
+function orgFileOf(org: OrgDefinition): OrgFile {
+  const file: OrgFile = { name: org.name, root: org.root };
+  if (org.title !== undefined) file.title = org.title;
+  if (org.description !== undefined) file.description = org.description;
+  if (Object.keys(org.defaults).length > 0) file.defaults = org.defaults;
+  file.targets = org.targets;
+  if (Object.keys(org.mcp_servers).length > 0) file.mcp_servers = org.mcp_servers;
+  file.members = Object.fromEntries(org.agents.map((agent) => [agent.id, placementOf(agent)]));
+  return file;
+}
+
+/**
+ * Exports an org for Claude Code: `agents/<id>.md` per agent (frontmatter name, description,
+ * tools, model; body = the rendered prompt), `agents/org.yaml` (their places in the org, so the
+ * export loads back into cadre), `escalation/<rules>.yaml` copied as written, and `.mcp.json`
+ * starting cadre's MCP server.
+ */
+export async function exportClaudeCode(org: OrgDefinition, server: ServerCommand, mcpJsonPath = '.mcp.json'): Promise<ExportedFile[]> {
+  const files: ExportedFile[] = org.agents.map((agent) => ({ path: `agents/${agent.id}.md`, text: subagentFile(org, agent) }));
+  const header = `# Written by \`cadre export claude-code\` from ${org.name}: the places in the org of the agents/*.md files.\n`;
+  files.push({ path: 'agents/org.yaml', text: header + stringify(orgFileOf(org), { lineWidth: 0 }) });
+  for (const [name, file] of Object.entries(org.rule_set_files)) {
+    files.push({ path: `escalation/${name}.yaml`, text: await readFile(resolve(file), 'utf8') });
+  }
+  const config = { mcpServers: { [cadreServerName]: { command: server.command, args: server.args } } };
+  files.push({ path: mcpJsonPath, text: `${JSON.stringify(config, null, 2)}\n` });
+  return files;
+}
+
+/** The org folder as `.mcp.json` should name it: relative to where `.mcp.json` sits when inside it, else absolute. */
+export function orgPathFrom(mcpJsonDir: string, orgDir: string): string {
+  const path = relative(resolve(mcpJsonDir), resolve(orgDir));
+  return path.startsWith('..') || path === '' ? resolve(orgDir) : path;
+}
