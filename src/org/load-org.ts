@@ -78,6 +78,18 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
         paths = file.paths;
       } else {
         diagnostics.push(...diagnosticsFromIssues(parsed.error.issues, OrgFile, source.value, source.locate, orgDisplay));
+        // Keep what is valid, so one mistake in org.yaml does not cascade into errors elsewhere.
+        const usable = usableParts(source.value);
+        Object.assign(org, {
+          name: usable.name ?? org.name, root: usable.root ?? '', defaults: usable.defaults ?? {},
+          targets: usable.targets ?? defaultTargets, mcp_servers: usable.mcp_servers ?? {},
+        });
+        members = usable.members ?? {};
+        paths = usable.paths;
+        const written = (source.value as { targets?: unknown }).targets;
+        if (written !== null && typeof written === 'object') {
+          locators.brokenTargets = Object.keys(written).filter((name) => !(name in org.targets));
+        }
       }
     }
   }
@@ -115,6 +127,7 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
         diagnostics.push(
           diagnostic('error', 'member-missing', parsed.locate(['name']), `agent '${parsed.id}' (a Claude Code file) has no place in org '${org.name}'`, `add to ${orgDisplay}: members: { ${parsed.id}: { role: layer, reports_to: <manager id> } }`),
         );
+        continue;
       }
       org.agents.push(converted.agent);
       locators.agents.push({ file: display(path), locate: converted.locate });
@@ -134,6 +147,24 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
   diagnostics.push(...ruleSets);
   diagnostics.push(...validateOrg(org, locators));
   return { org, diagnostics, locators };
+}
+
+/** The top-level fields of an invalid org.yaml that are valid on their own (entry by entry for maps). */
+function usableParts(value: unknown): Partial<OrgFile> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const usable: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+    const schema = OrgFile.shape[key as keyof typeof OrgFile.shape];
+    if (!schema) continue;
+    const parsed = schema.safeParse(field);
+    if (parsed.success) {
+      usable[key] = parsed.data;
+    } else if (['targets', 'mcp_servers', 'members'].includes(key) && field !== null && typeof field === 'object') {
+      const entries = Object.entries(field as Record<string, unknown>).filter(([name, entry]) => schema.safeParse({ [name]: entry }).success);
+      usable[key] = Object.fromEntries(entries);
+    }
+  }
+  return usable as Partial<OrgFile>;
 }
 
 async function loadAgentYaml(

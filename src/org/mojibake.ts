@@ -32,16 +32,21 @@ function decodeStrictUtf8(bytes: Buffer): string | undefined {
 export function repairMojibake(text: string): { repaired: string; encoding: 'Mac Roman' | 'Latin-1' } | undefined {
   if (!/[^\x00-\x7f]/.test(text)) return undefined;
   const attempts = [
-    ['Mac Roman', (character: string) => macRomanByte.get(character)],
     ['Latin-1', (character: string) => {
       const code = character.codePointAt(0) ?? 0;
       return code <= 0xff ? code : undefined;
     }],
+    ['Mac Roman', (character: string) => macRomanByte.get(character)],
   ] as const;
+  let best: { repaired: string; encoding: 'Mac Roman' | 'Latin-1'; oddity: number } | undefined;
   for (const [encoding, byteOf] of attempts) {
     const bytes = encode(text, byteOf);
     const repaired = bytes && decodeStrictUtf8(bytes);
-    if (repaired !== undefined && repaired !== text) return { repaired, encoding };
+    if (repaired === undefined || repaired === text) continue;
+    // Both decodings can yield valid UTF-8; the right one has fewer stray marks and controls.
+    const oddity = (repaired.match(/[\p{M}\p{C}]/gu) ?? []).filter((mark) => mark !== '\ufe0f').length;
+    if (!best || oddity < best.oddity) best = { repaired, encoding, oddity };
   }
+  if (best) return { repaired: best.repaired, encoding: best.encoding };
   return undefined;
 }

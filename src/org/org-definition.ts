@@ -75,4 +75,6 @@ export interface OrgLocators {
   agents: { file: string; locate: Locator }[];
   org?: Locator;
   ruleSets: Record<string, Locator>;
+  /** Targets of org.yaml that failed their own checks; tools naming them are not checked again. */
+  brokenTargets?: string[];
 }

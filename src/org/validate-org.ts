@@ -101,6 +101,7 @@ export function validateOrg(org: OrgDefinition, locators: OrgLocators): Diagnost
 
   // Tools and the targets they work on.
   const targetNames = Object.keys(org.targets);
+  const targetsBroken = (locators.brokenTargets ?? []).length > 0;
   org.agents.forEach((agent, index) => {
     const locate = locateAgent(index);
     const seen = new Set<string>();
@@ -111,6 +112,7 @@ export function validateOrg(org: OrgDefinition, locators: OrgLocators): Diagnost
       }
       seen.add(use.tool);
       const builtin = builtinTool(use.tool);
+      if (builtin && targetsBroken) return;
       if (builtin) {
         const candidates = targetNames.filter((name) => org.targets[name]?.kind === builtin.targetKind);
         if (use.target !== undefined) {
@@ -162,7 +164,7 @@ export function validateOrg(org: OrgDefinition, locators: OrgLocators): Diagnost
   org.agents.forEach((agent, index) => {
     agent.metrics.forEach((metric, metricIndex) => {
       const probe = metric.probe;
-      if (!probe) return;
+      if (!probe || targetsBroken) return;
       const locate = locateAgent(index);
       const kind = probe.sql !== undefined ? 'postgres' : 'redis';
       const candidates = targetNames.filter((name) => org.targets[name]?.kind === kind);
