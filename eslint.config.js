@@ -18,7 +18,10 @@ export default tseslint.config(
         { '**/*.{ts,js}': 'KEBAB_CASE' },
         { ignoreMiddleExtensions: true },
       ],
-      'check-file/folder-naming-convention': ['error', { '{src,test,tools,bench}/**/': 'KEBAB_CASE' }],
+      'check-file/folder-naming-convention': [
+        'error',
+        { '{src,test,tools,bench}/**/': 'KEBAB_CASE' },
+      ],
     },
   },
   {

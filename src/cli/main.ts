@@ -20,7 +20,9 @@ try {
     processOutput.error(`cadre: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`);
     process.exitCode = 1;
   } else {
-    processOutput.error(`cadre: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    processOutput.error(
+      `cadre: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     process.exitCode = 2;
   }
 }

@@ -7,10 +7,15 @@ import { registerValidate } from './validate-command.js';
 /** Builds the `cadre` command line; commands report their exit code through `setExit`. */
 export function buildProgram(output: CommandOutput, setExit: (code: number) => void): Command {
   const program = new Command('cadre')
-    .description('Run an org chart of Claude agents: YAML hierarchy, A2A messages, MCP tools, escalation.')
+    .description(
+      'Run an org chart of Claude agents: YAML hierarchy, A2A messages, MCP tools, escalation.',
+    )
     .version('0.1.0')
     .showHelpAfterError()
-    .configureOutput({ writeOut: (text) => output.out(text.replace(/\n$/, '')), writeErr: (text) => output.error(text.replace(/\n$/, '')) });
+    .configureOutput({
+      writeOut: (text) => output.out(text.replace(/\n$/, '')),
+      writeErr: (text) => output.error(text.replace(/\n$/, '')),
+    });
   registerValidate(program, output, setExit);
   registerTree(program, output, setExit);
   registerExport(program, output, setExit);

@@ -7,7 +7,11 @@ import { loadValidOrgs } from './load-valid-orgs.js';
 import type { CommandOutput } from './output.js';
 
 /** Prints the hierarchy of each org; resolves to the exit code. */
-export async function runTree(dir: string, options: { format: 'text' | 'json' | 'mermaid' }, output: CommandOutput): Promise<number> {
+export async function runTree(
+  dir: string,
+  options: { format: 'text' | 'json' | 'mermaid' },
+  output: CommandOutput,
+): Promise<number> {
   const orgs = await loadValidOrgs([dir], output);
   if (!orgs) return 1;
   const views = orgs.map(treeView);
@@ -21,13 +25,24 @@ export async function runTree(dir: string, options: { format: 'text' | 'json' | 
 }
 
 /** Registers `cadre tree [dir] [--format text|json|mermaid]`. */
-export function registerTree(program: Command, output: CommandOutput, setExit: (code: number) => void): void {
+export function registerTree(
+  program: Command,
+  output: CommandOutput,
+  setExit: (code: number) => void,
+): void {
   program
     .command('tree')
     .description('show the hierarchy with roles, tools, peers, waits and escalation paths')
     .argument('[dir]', 'an org folder, a folder of orgs, or a .md subagent file', 'agents')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'mermaid']).default('text'))
-    .addHelpText('after', '\nExamples:\n  $ cadre tree agents/esa\n  $ cadre tree agents/esa --format json\n  $ cadre tree agents/heir --format mermaid > heir.mmd')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['text', 'json', 'mermaid'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cadre tree agents/esa\n  $ cadre tree agents/esa --format json\n  $ cadre tree agents/heir --format mermaid > heir.mmd',
+    )
     .action(async (dir: string, options: { format: 'text' | 'json' | 'mermaid' }) => {
       setExit(await runTree(dir, options, output));
     });

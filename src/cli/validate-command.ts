@@ -5,7 +5,11 @@ import { loadPaths } from '../org/load-paths.js';
 import type { CommandOutput } from './output.js';
 
 /** Validates orgs; resolves to the exit code: 0 when valid (warnings allowed), 1 on any error. */
-export async function runValidate(paths: string[], options: { json?: boolean }, output: CommandOutput): Promise<number> {
+export async function runValidate(
+  paths: string[],
+  options: { json?: boolean },
+  output: CommandOutput,
+): Promise<number> {
   const results = await loadPaths(paths.length > 0 ? paths : ['agents']);
   let failed = false;
   if (options.json) {
@@ -23,7 +27,9 @@ export async function runValidate(paths: string[], options: { json?: boolean }, 
     for (const entry of sortDiagnostics(diagnostics)) output.out(formatDiagnostic(entry));
     const errors = diagnostics.filter((entry) => entry.severity === 'error').length;
     const warnings = diagnostics.length - errors;
-    const where = org.file ? org.file.replace(/\/?org\.yaml$/, '') || '.' : relative(process.cwd(), org.dir) || org.dir;
+    const where = org.file
+      ? org.file.replace(/\/?org\.yaml$/, '') || '.'
+      : relative(process.cwd(), org.dir) || org.dir;
     const counts = `${org.agents.length} agent${org.agents.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
     output.out(`${errors > 0 ? 'invalid' : 'valid'}: org '${org.name}' (${where}): ${counts}`);
     failed ||= errors > 0;
@@ -32,13 +38,20 @@ export async function runValidate(paths: string[], options: { json?: boolean }, 
 }
 
 /** Registers `cadre validate [paths…]`. */
-export function registerValidate(program: Command, output: CommandOutput, setExit: (code: number) => void): void {
+export function registerValidate(
+  program: Command,
+  output: CommandOutput,
+  setExit: (code: number) => void,
+): void {
   program
     .command('validate')
     .description('check org definitions: every error at once, each as file:line:col with a fix')
     .argument('[paths...]', 'org folders, folders of orgs, or .md subagent files (default: agents)')
     .option('--json', 'print a JSON report instead of text')
-    .addHelpText('after', '\nExamples:\n  $ cadre validate agents/\n  $ cadre validate agents/esa --json\n  $ cadre validate .claude/agents/database-administrator.md')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cadre validate agents/\n  $ cadre validate agents/esa --json\n  $ cadre validate .claude/agents/database-administrator.md',
+    )
     .action(async (paths: string[], options: { json?: boolean }) => {
       setExit(await runValidate(paths, options, output));
     });

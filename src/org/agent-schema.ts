@@ -14,7 +14,8 @@ export type Identifier = z.infer<typeof Identifier>;
 
 /** The four levels of a cadre org, from the top. */
 export const Role = z.enum(['ceo', 'chief', 'domain', 'layer'], {
-  error: (issue) => `role must be one of ceo, chief, domain, layer; got ${JSON.stringify(issue.input)}`,
+  error: (issue) =>
+    `role must be one of ceo, chief, domain, layer; got ${JSON.stringify(issue.input)}`,
 });
 /** A level of the org. */
 export type Role = z.infer<typeof Role>;
@@ -76,7 +77,9 @@ export const Metric = z.strictObject({
 /** A success metric. */
 export type Metric = z.infer<typeof Metric>;
 
-const positiveCount = z.int({ error: 'a limit is a whole number' }).positive({ error: 'a limit is greater than 0' });
+const positiveCount = z
+  .int({ error: 'a limit is a whole number' })
+  .positive({ error: 'a limit is greater than 0' });
 
 /** Per-agent limits: model turns per task and tokens per task. */
 export const AgentLimits = z.strictObject({
@@ -88,12 +91,10 @@ export type AgentLimits = z.infer<typeof AgentLimits>;
 
 /** A prompt: a file under prompts/ (a path), or inline text as `{ text: … }`. */
 export const PromptReference = z.union(
-  [
-    z.string().regex(/^[^\n]+\.(?:md|txt)$/),
-    z.strictObject({ text: z.string().min(1) }),
-  ],
+  [z.string().regex(/^[^\n]+\.(?:md|txt)$/), z.strictObject({ text: z.string().min(1) })],
   {
-    error: 'prompt is a file under prompts/ such as esa/layer-1.md, or inline text written as prompt: { text: "…" }',
+    error:
+      'prompt is a file under prompts/ such as esa/layer-1.md, or inline text written as prompt: { text: "…" }',
   },
 );
 /** A prompt reference. */
@@ -116,7 +117,10 @@ export const AgentFile = z.strictObject({
   id: Identifier,
   ...placement,
   description: z.string({ error: 'description says when to call on this agent' }).min(1),
-  model: z.string().regex(/^\S+$/, { error: 'model is one word, such as claude-sonnet-4-5' }).optional(),
+  model: z
+    .string()
+    .regex(/^\S+$/, { error: 'model is one word, such as claude-sonnet-4-5' })
+    .optional(),
   prompt: PromptReference,
 });
 /** One agent file. */

@@ -23,7 +23,13 @@ export function formatDuration(milliseconds: number): string {
   if (milliseconds === 0) return 'immediate';
   let rest = milliseconds;
   let text = '';
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ] as const) {
     const count = Math.floor(rest / size);
     if (count > 0) {
       text += `${count}${unit}`;

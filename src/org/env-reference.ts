@@ -43,7 +43,8 @@ export const ConnectionUrl = z.string().superRefine((text, context) => {
   if (url.password !== '') {
     context.addIssue({
       code: 'custom',
-      message: 'the URL holds a literal password; write env:NAME (such as env:DATABASE_URL) and put the URL in that variable',
+      message:
+        'the URL holds a literal password; write env:NAME (such as env:DATABASE_URL) and put the URL in that variable',
     });
   }
 });

@@ -31,7 +31,9 @@ export interface EscalationView {
 /** The nearest agent above `agent` (itself excluded) whose role or id matches. */
 function ancestors(org: OrgDefinition, agent: AgentDefinition): AgentDefinition[] {
   const chain: AgentDefinition[] = [];
-  let current = agent.reports_to ? org.agents.find((other) => other.id === agent.reports_to) : undefined;
+  let current = agent.reports_to
+    ? org.agents.find((other) => other.id === agent.reports_to)
+    : undefined;
   while (current && !chain.includes(current)) {
     chain.push(current);
     const managerId = current.reports_to;
@@ -71,7 +73,8 @@ export function waitRuleMatches(
   waitedOn: string,
   request: 'task' | 'question' | 'escalation',
 ): boolean {
-  if (rule.request !== undefined && rule.request !== 'any' && rule.request !== request) return false;
+  if (rule.request !== undefined && rule.request !== 'any' && rule.request !== request)
+    return false;
   const match = rule.waiting_on ?? 'any';
   const awaited = org.agents.find((agent) => agent.id === waitedOn);
   if (match === 'any') return true;
@@ -102,10 +105,17 @@ export function escalationView(org: OrgDefinition, agent: AgentDefinition): Esca
   while (waitedOn && !seen.has(waitedOn) && view.path.length < 16) {
     seen.add(waitedOn);
     const current = waitedOn;
-    const rule = rules?.waits?.find((candidate) => waitRuleMatches(org, candidate, agent, current, 'escalation'));
+    const rule = rules?.waits?.find((candidate) =>
+      waitRuleMatches(org, candidate, agent, current, 'escalation'),
+    );
     const step: EscalationStep = { to: current };
     if (rule) {
-      step.wait = rule.after === 'peer-wait' ? (agent.peers.find((peer) => peer.id === current)?.wait ?? org.defaults.peer_wait ?? '30m') : rule.after;
+      step.wait =
+        rule.after === 'peer-wait'
+          ? (agent.peers.find((peer) => peer.id === current)?.wait ??
+            org.defaults.peer_wait ??
+            '30m')
+          : rule.after;
       step.rule = rule.id;
     }
     view.path.push(step);
@@ -113,18 +123,26 @@ export function escalationView(org: OrgDefinition, agent: AgentDefinition): Esca
   }
   for (const rule of rules?.severities ?? []) {
     const to = resolveTarget(org, agent, rule.to);
-    if (to) view.shortcuts.push({ to, when: [...(rule.severity ?? []), ...(rule.tags ?? [])], wait: rule.after ?? 'immediate', rule: rule.id });
+    if (to && to !== agent.id)
+      view.shortcuts.push({
+        to,
+        when: [...(rule.severity ?? []), ...(rule.tags ?? [])],
+        wait: rule.after ?? 'immediate',
+        rule: rule.id,
+      });
   }
   for (const rule of rules?.strikes ?? []) {
     const to = resolveTarget(org, agent, rule.to);
-    if (to) view.strikes.push({ count: rule.count, to, rule: rule.id });
+    if (to && to !== agent.id) view.strikes.push({ count: rule.count, to, rule: rule.id });
   }
   for (const ladder of rules?.ladders ?? []) {
     view.ladders.push({
       rule: ladder.id,
       when: [...(ladder.severity ?? []), ...(ladder.tags ?? [])],
       steps: ladder.steps.map((step) => {
-        const targets = (Array.isArray(step.to) ? step.to : [step.to]).map((target) => resolveTarget(org, agent, target) ?? target);
+        const targets = (Array.isArray(step.to) ? step.to : [step.to]).map(
+          (target) => resolveTarget(org, agent, target) ?? target,
+        );
         return step.wait === undefined ? { to: targets } : { to: targets, wait: step.wait };
       }),
     });

@@ -25,10 +25,12 @@ export const EscalationTarget = z.string().regex(targetPattern, {
 export type EscalationTarget = z.infer<typeof EscalationTarget>;
 
 /** Which open requests a wait rule watches, by the relation of the awaited agent to the asker. */
-export const AwaitedMatch = z.string().regex(
-  new RegExp(`^(?:any|peer|report|manager|role:(?:${roleNames})|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$`),
-  { error: 'waiting_on is any, peer, report, manager, role:<role>, or an agent id' },
-);
+export const AwaitedMatch = z
+  .string()
+  .regex(
+    new RegExp(`^(?:any|peer|report|manager|role:(?:${roleNames})|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$`),
+    { error: 'waiting_on is any, peer, report, manager, role:<role>, or an agent id' },
+  );
 
 /** A wait-time rule: a request unanswered past `after` goes to `to`. */
 export const WaitRule = z.strictObject({
@@ -37,7 +39,9 @@ export const WaitRule = z.strictObject({
   request: z.enum(['task', 'question', 'escalation', 'any']).optional(),
   waiting_on: AwaitedMatch.optional(),
   /** A duration, or `peer-wait`: the wait the asker declared on that peer. */
-  after: z.union([z.literal('peer-wait'), Duration], { error: 'after is a duration such as 30m, or peer-wait' }),
+  after: z.union([z.literal('peer-wait'), Duration], {
+    error: 'after is a duration such as 30m, or peer-wait',
+  }),
   to: EscalationTarget,
 });
 /** A wait-time rule. */

@@ -39,7 +39,10 @@ export interface ExportedFile {
 
 /** The tools an exported agent names in its frontmatter: as declared, then cadre's, in `mcp__cadre__…` form. */
 export function exportedToolList(agent: AgentDefinition): string[] {
-  const cadreTools = [...modelToolNames(agent).filter((name) => !name.endsWith('*')), askAgentTool].map(claudeCodeToolName);
+  const cadreTools = [
+    ...modelToolNames(agent).filter((name) => !name.endsWith('*')),
+    askAgentTool,
+  ].map(claudeCodeToolName);
   return [...new Set([...agent.external_tools, ...cadreTools])];
 }
 
@@ -54,7 +57,11 @@ function subagentFile(org: OrgDefinition, agent: AgentDefinition): string {
 }
 
 function placementOf(agent: AgentDefinition): MemberPlacement {
-  const member: MemberPlacement = { name: agent.name, role: agent.role, reports_to: agent.reports_to };
+  const member: MemberPlacement = {
+    name: agent.name,
+    role: agent.role,
+    reports_to: agent.reports_to,
+  };
   if (agent.peers.length > 0) member.peers = agent.peers.map((peer) => ({ ...peer }));
   if (agent.tools.length > 0) member.tools = agent.tools.map((use) => ({ ...use }));
   if (agent.metrics.length > 0) member.metrics = agent.metrics;
@@ -80,14 +87,26 @@ function orgFileOf(org: OrgDefinition): OrgFile {
  * export loads back into cadre), `escalation/<rules>.yaml` copied as written, and `.mcp.json`
  * starting cadre's MCP server.
  */
-export async function exportClaudeCode(org: OrgDefinition, server: ServerCommand, mcpJsonPath = '.mcp.json'): Promise<ExportedFile[]> {
-  const files: ExportedFile[] = org.agents.map((agent) => ({ path: `agents/${agent.id}.md`, text: subagentFile(org, agent) }));
+export async function exportClaudeCode(
+  org: OrgDefinition,
+  server: ServerCommand,
+  mcpJsonPath = '.mcp.json',
+): Promise<ExportedFile[]> {
+  const files: ExportedFile[] = org.agents.map((agent) => ({
+    path: `agents/${agent.id}.md`,
+    text: subagentFile(org, agent),
+  }));
   const header = `# Written by \`cadre export claude-code\` from ${org.name}: the places in the org of the agents/*.md files.\n`;
-  files.push({ path: 'agents/org.yaml', text: header + stringify(orgFileOf(org), { lineWidth: 0 }) });
+  files.push({
+    path: 'agents/org.yaml',
+    text: header + stringify(orgFileOf(org), { lineWidth: 0 }),
+  });
   for (const [name, file] of Object.entries(org.rule_set_files)) {
     files.push({ path: `escalation/${name}.yaml`, text: await readFile(resolve(file), 'utf8') });
   }
-  const config = { mcpServers: { [cadreServerName]: { command: server.command, args: server.args } } };
+  const config = {
+    mcpServers: { [cadreServerName]: { command: server.command, args: server.args } },
+  };
   files.push({ path: mcpJsonPath, text: `${JSON.stringify(config, null, 2)}\n` });
   return files;
 }

@@ -29,8 +29,14 @@ export const defaultTargets: Record<string, Target> = {
 const noLocation: (file: string) => Locator = (file) => () => ({ file, line: 1, column: 1 });
 
 /** Finds `name/` in the folder or up to two levels above it, or at an explicit relative path. */
-async function findFolder(dir: string, name: string, explicit: string | undefined): Promise<string | undefined> {
-  const candidates = explicit ? [resolve(dir, explicit)] : [join(dir, name), join(dir, '..', name), join(dir, '..', '..', name)];
+async function findFolder(
+  dir: string,
+  name: string,
+  explicit: string | undefined,
+): Promise<string | undefined> {
+  const candidates = explicit
+    ? [resolve(dir, explicit)]
+    : [join(dir, name), join(dir, '..', name), join(dir, '..', '..', name)];
   for (const candidate of candidates) {
     const info = await stat(candidate).catch(() => undefined);
     if (info?.isDirectory()) return resolve(candidate);
@@ -50,8 +56,16 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
   const orgPath = join(dir, orgFileName);
   const orgDisplay = display(orgPath);
   const org: OrgDefinition = {
-    name: basename(dir), root: '', dir, file: orgDisplay, defaults: {}, targets: defaultTargets,
-    mcp_servers: {}, agents: [], rule_sets: {}, rule_set_files: {},
+    name: basename(dir),
+    root: '',
+    dir,
+    file: orgDisplay,
+    defaults: {},
+    targets: defaultTargets,
+    mcp_servers: {},
+    agents: [],
+    rule_sets: {},
+    rule_set_files: {},
   };
   const locators: OrgLocators = { agents: [], ruleSets: {} };
   let members: Record<string, MemberPlacement> = {};
@@ -69,24 +83,41 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
       if (parsed.success) {
         const file = parsed.data;
         Object.assign(org, {
-          name: file.name, root: file.root, defaults: file.defaults ?? {},
-          targets: file.targets ?? defaultTargets, mcp_servers: file.mcp_servers ?? {},
+          name: file.name,
+          root: file.root,
+          defaults: file.defaults ?? {},
+          targets: file.targets ?? defaultTargets,
+          mcp_servers: file.mcp_servers ?? {},
         });
         if (file.title !== undefined) org.title = file.title;
         if (file.description !== undefined) org.description = file.description;
         members = file.members ?? {};
         paths = file.paths;
       } else {
-        diagnostics.push(...diagnosticsFromIssues(parsed.error.issues, OrgFile, source.value, source.locate, orgDisplay));
+        diagnostics.push(
+          ...diagnosticsFromIssues(
+            parsed.error.issues,
+            OrgFile,
+            source.value,
+            source.locate,
+            'org.yaml',
+          ),
+        );
         // Keep what is valid, so one mistake in org.yaml does not cascade into errors elsewhere.
         const usable = usableParts(source.value);
         Object.assign(org, {
-          name: usable.name ?? org.name, root: usable.root ?? '', defaults: usable.defaults ?? {},
-          targets: usable.targets ?? defaultTargets, mcp_servers: usable.mcp_servers ?? {},
+          name: usable.name ?? org.name,
+          root: usable.root ?? '',
+          defaults: usable.defaults ?? {},
+          targets: usable.targets ?? defaultTargets,
+          mcp_servers: usable.mcp_servers ?? {},
         });
         members = usable.members ?? {};
         paths = usable.paths;
-        const written = (source.value as { targets?: unknown }).targets;
+        const written =
+          source.value !== null && typeof source.value === 'object'
+            ? (source.value as { targets?: unknown }).targets
+            : undefined;
         if (written !== null && typeof written === 'object') {
           locators.brokenTargets = Object.keys(written).filter((name) => !(name in org.targets));
         }
@@ -97,7 +128,10 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
   const promptsDir = await findFolder(dir, 'prompts', paths?.prompts);
   const escalationDir = await findFolder(dir, 'escalation', paths?.escalation);
 
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+    .sort();
   const usedMembers = new Set<string>();
   for (const name of entries) {
     const path = join(dir, name);
@@ -121,11 +155,22 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
       if (!parsed.id || !parsed.frontmatter) continue;
       const member = members[parsed.id];
       if (member) usedMembers.add(parsed.id);
-      const converted = subagentToAgent({ ...parsed, id: parsed.id, frontmatter: parsed.frontmatter }, member, org, locators.org);
+      const converted = subagentToAgent(
+        { ...parsed, id: parsed.id, frontmatter: parsed.frontmatter },
+        member,
+        org,
+        locators.org,
+      );
       diagnostics.push(...converted.diagnostics);
       if (!member) {
         diagnostics.push(
-          diagnostic('error', 'member-missing', parsed.locate(['name']), `agent '${parsed.id}' (a Claude Code file) has no place in org '${org.name}'`, `add to ${orgDisplay}: members: { ${parsed.id}: { role: layer, reports_to: <manager id> } }`),
+          diagnostic(
+            'error',
+            'member-missing',
+            parsed.locate(['name']),
+            `agent '${parsed.id}' (a Claude Code file) has no place in org '${org.name}'`,
+            `add to ${orgDisplay}: members: { ${parsed.id}: { role: layer, reports_to: <manager id> } }`,
+          ),
         );
         continue;
       }
@@ -135,11 +180,21 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
   }
   for (const id of Object.keys(members)) {
     if (usedMembers.has(id)) continue;
-    const definedInYaml = org.agents.some((agent) => agent.id === id && agent.source.format === 'yaml');
+    const definedInYaml = org.agents.some(
+      (agent) => agent.id === id && agent.source.format === 'yaml',
+    );
     diagnostics.push(
-      diagnostic('error', 'member-without-file', (locators.org ?? noLocation(orgDisplay))(['members', id], 'key'), definedInYaml
-        ? `members.${id}: agent '${id}' is written in YAML; its place in the org belongs in its own file`
-        : `members.${id}: no Claude Code file in this folder defines agent '${id}'`, definedInYaml ? `remove members.${id}` : `add ${id}.md with name: ${id}, or remove members.${id}`),
+      diagnostic(
+        'error',
+        'member-without-file',
+        (locators.org ?? noLocation(orgDisplay))(['members', id], 'key'),
+        definedInYaml
+          ? `members.${id}: agent '${id}' is written in YAML; its place in the org belongs in its own file`
+          : `members.${id}: no Claude Code file in this folder defines agent '${id}'`,
+        definedInYaml
+          ? `remove members.${id}`
+          : `add ${id}.md with name: ${id}, or remove members.${id}`,
+      ),
     );
   }
 
@@ -159,8 +214,14 @@ function usableParts(value: unknown): Partial<OrgFile> {
     const parsed = schema.safeParse(field);
     if (parsed.success) {
       usable[key] = parsed.data;
-    } else if (['targets', 'mcp_servers', 'members'].includes(key) && field !== null && typeof field === 'object') {
-      const entries = Object.entries(field as Record<string, unknown>).filter(([name, entry]) => schema.safeParse({ [name]: entry }).success);
+    } else if (
+      ['targets', 'mcp_servers', 'members'].includes(key) &&
+      field !== null &&
+      typeof field === 'object'
+    ) {
+      const entries = Object.entries(field as Record<string, unknown>).filter(
+        ([name, entry]) => schema.safeParse({ [name]: entry }).success,
+      );
       usable[key] = Object.fromEntries(entries);
     }
   }
@@ -181,15 +242,30 @@ async function loadAgentYaml(
   if (source.value === undefined) return { locate: source.locate, diagnostics };
   const parsed = AgentFile.safeParse(source.value);
   if (!parsed.success) {
-    diagnostics.push(...diagnosticsFromIssues(parsed.error.issues, AgentFile, source.value, source.locate, `agent file ${file}`));
+    diagnostics.push(
+      ...diagnosticsFromIssues(
+        parsed.error.issues,
+        AgentFile,
+        source.value,
+        source.locate,
+        'this agent file',
+      ),
+    );
     return { locate: source.locate, diagnostics };
   }
   const written = parsed.data;
   const agent: AgentDefinition = {
-    id: written.id, name: written.name, role: written.role, reports_to: written.reports_to ?? null,
-    peers: (written.peers ?? []).map((peer) => ({ ...peer })), description: written.description,
-    prompt: '', tools: (written.tools ?? []).map((use) => ({ ...use, grant: use.grant ?? 'read' })),
-    external_tools: [], metrics: written.metrics ?? [], limits: written.limits ?? {},
+    id: written.id,
+    name: written.name,
+    role: written.role,
+    reports_to: written.reports_to ?? null,
+    peers: (written.peers ?? []).map((peer) => ({ ...peer })),
+    description: written.description,
+    prompt: '',
+    tools: (written.tools ?? []).map((use) => ({ ...use, grant: use.grant ?? 'read' })),
+    external_tools: [],
+    metrics: written.metrics ?? [],
+    limits: written.limits ?? {},
     source: { file, format: 'yaml' },
   };
   if (written.model !== undefined) agent.model = written.model;
@@ -200,18 +276,43 @@ async function loadAgentYaml(
     const at = source.locate(['prompt']);
     agent.prompt_file = written.prompt;
     if (!promptsDir) {
-      diagnostics.push(diagnostic('error', 'prompts-folder-missing', at, `prompt '${written.prompt}': no prompts/ folder beside or above ${display(join(path, '..'))}`, 'create prompts/ next to agents/, or set paths.prompts in org.yaml'));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'prompts-folder-missing',
+          at,
+          `prompt '${written.prompt}': no prompts/ folder beside or above ${display(join(path, '..'))}`,
+          'create prompts/ next to agents/, or set paths.prompts in org.yaml',
+        ),
+      );
     } else {
       const promptPath = resolve(promptsDir, written.prompt);
       if (relative(promptsDir, promptPath).startsWith('..')) {
-        diagnostics.push(diagnostic('error', 'prompt-outside', at, `prompt '${written.prompt}' points outside ${display(promptsDir)}`, 'name a file inside prompts/, such as esa/layer-1.md'));
+        diagnostics.push(
+          diagnostic(
+            'error',
+            'prompt-outside',
+            at,
+            `prompt '${written.prompt}' points outside ${display(promptsDir)}`,
+            'name a file inside prompts/, such as esa/layer-1.md',
+          ),
+        );
       } else {
         const prompt = await readSourceText(promptPath, display(promptPath));
         if ('text' in prompt) {
           agent.prompt = stripOrgContext(prompt.text);
         } else {
-          const reason = prompt.problem.message;
-          diagnostics.push(diagnostic('error', 'prompt-missing', at, `prompt file ${reason}`, prompt.problem.code === 'file-unreadable' ? `create ${display(promptPath)}, or fix the path (relative to ${display(promptsDir)})` : prompt.problem.hint));
+          diagnostics.push(
+            diagnostic(
+              'error',
+              'prompt-missing',
+              at,
+              `prompt ${display(promptPath)}: ${prompt.problem.message.replace(/^the file /, '')}`,
+              prompt.problem.code === 'file-unreadable'
+                ? `create ${display(promptPath)}, or fix the path (relative to ${display(promptsDir)})`
+                : prompt.problem.hint,
+            ),
+          );
         }
       }
     }

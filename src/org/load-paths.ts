@@ -17,14 +17,28 @@ export async function loadSubagentOrg(path: string): Promise<LoadedOrg> {
   const file = relative(process.cwd(), resolve(path)) || path;
   const text = await readSourceText(resolve(path), file);
   const org: OrgDefinition = {
-    name: basename(path, extname(path)), root: '', dir: resolve(path), defaults: {}, targets: defaultTargets,
-    mcp_servers: {}, agents: [], rule_sets: {}, rule_set_files: {},
+    name: basename(path, extname(path)),
+    root: '',
+    dir: resolve(path),
+    defaults: {},
+    targets: defaultTargets,
+    mcp_servers: {},
+    agents: [],
+    rule_sets: {},
+    rule_set_files: {},
   };
-  if ('problem' in text) return { org, diagnostics: [text.problem], locators: { agents: [], ruleSets: {} } };
+  if ('problem' in text)
+    return { org, diagnostics: [text.problem], locators: { agents: [], ruleSets: {} } };
   const parsed = parseSubagentFile(file, text.text);
   const diagnostics = [...parsed.diagnostics];
-  if (!parsed.id || !parsed.frontmatter) return { org, diagnostics, locators: { agents: [], ruleSets: {} } };
-  const converted = subagentToAgent({ ...parsed, id: parsed.id, frontmatter: parsed.frontmatter }, undefined, org, undefined);
+  if (!parsed.id || !parsed.frontmatter)
+    return { org, diagnostics, locators: { agents: [], ruleSets: {} } };
+  const converted = subagentToAgent(
+    { ...parsed, id: parsed.id, frontmatter: parsed.frontmatter },
+    undefined,
+    org,
+    undefined,
+  );
   org.name = parsed.id;
   org.root = parsed.id;
   org.agents.push(converted.agent);
@@ -42,23 +56,49 @@ export async function loadPaths(paths: readonly string[]): Promise<LoadedOrg[]> 
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
-      results.push(missing(path, `${path} does not exist`, 'give an org folder (with org.yaml), a folder of orgs, or a .md subagent file'));
+      results.push(
+        missing(
+          path,
+          `${path} does not exist`,
+          'give an org folder (with org.yaml), a folder of orgs, or a .md subagent file',
+        ),
+      );
     } else if (info.isFile()) {
       if (extname(path).toLowerCase() === '.md') results.push(await loadSubagentOrg(path));
       else if (basename(path) === orgFileName) results.push(await loadOrg(join(path, '..')));
-      else results.push(missing(path, `${path} is neither an org folder nor a .md subagent file`, 'give the folder that holds org.yaml'));
+      else
+        results.push(
+          missing(
+            path,
+            `${path} is neither an org folder nor a .md subagent file`,
+            'give the folder that holds org.yaml',
+          ),
+        );
     } else if (await hasOrgFile(path)) {
       results.push(await loadOrg(path));
     } else {
-      const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+      const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      );
       const before = results.length;
       for (const entry of entries) {
         const child = join(path, entry.name);
         if (entry.isDirectory() && (await hasOrgFile(child))) results.push(await loadOrg(child));
-        else if (entry.isFile() && extname(entry.name).toLowerCase() === '.md' && !/^readme\.md$/i.test(entry.name)) results.push(await loadSubagentOrg(child));
+        else if (
+          entry.isFile() &&
+          extname(entry.name).toLowerCase() === '.md' &&
+          !/^readme\.md$/i.test(entry.name)
+        )
+          results.push(await loadSubagentOrg(child));
       }
       if (results.length === before) {
-        results.push(missing(path, `${path} holds no org: no org.yaml in it or in its subfolders, and no .md subagent file`, 'create org.yaml (name, root) in the org folder'));
+        results.push(
+          missing(
+            path,
+            `${path} holds no org: no org.yaml in it or in its subfolders, and no .md subagent file`,
+            'create org.yaml (name, root) in the org folder',
+          ),
+        );
       }
     }
   }
@@ -71,8 +111,20 @@ async function hasOrgFile(dir: string): Promise<boolean> {
 
 function missing(path: string, message: string, hint: string): LoadedOrg {
   return {
-    org: { name: basename(path), root: '', dir: resolve(path), defaults: {}, targets: {}, mcp_servers: {}, agents: [], rule_sets: {}, rule_set_files: {} },
-    diagnostics: [diagnostic('error', 'path-invalid', { file: path, line: 1, column: 1 }, message, hint)],
+    org: {
+      name: basename(path),
+      root: '',
+      dir: resolve(path),
+      defaults: {},
+      targets: {},
+      mcp_servers: {},
+      agents: [],
+      rule_sets: {},
+      rule_set_files: {},
+    },
+    diagnostics: [
+      diagnostic('error', 'path-invalid', { file: path, line: 1, column: 1 }, message, hint),
+    ],
     locators: { agents: [], ruleSets: {} },
   };
 }

@@ -10,7 +10,10 @@ import { parseYamlSource } from './yaml-source.js';
 import { diagnosticsFromIssues } from './zod-diagnostics.js';
 
 /** The rule set an agent works under: its own `escalation`, else the org default. */
-export function ruleSetNameOf(org: Pick<OrgDefinition, 'defaults'>, agent: { escalation?: string }): string | undefined {
+export function ruleSetNameOf(
+  org: Pick<OrgDefinition, 'defaults'>,
+  agent: { escalation?: string },
+): string | undefined {
   return agent.escalation ?? org.defaults.escalation;
 }
 
@@ -37,15 +40,33 @@ export async function loadRuleSets(
   });
   if (references.size === 0) return diagnostics;
   const available = escalationDir
-    ? (await readdir(escalationDir)).filter((name) => /\.ya?ml$/.test(name)).map((name) => name.replace(/\.ya?ml$/, ''))
+    ? (await readdir(escalationDir))
+        .filter((name) => /\.ya?ml$/.test(name))
+        .map((name) => name.replace(/\.ya?ml$/, ''))
     : [];
   for (const [name, at] of references) {
     if (!escalationDir) {
-      diagnostics.push(diagnostic('error', 'escalation-folder-missing', at, `rule set '${name}': no escalation/ folder beside or above ${display(org.dir)}`, 'create escalation/ next to agents/, or set paths.escalation in org.yaml'));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'escalation-folder-missing',
+          at,
+          `rule set '${name}': no escalation/ folder beside or above ${display(org.dir)}`,
+          'create escalation/ next to agents/, or set paths.escalation in org.yaml',
+        ),
+      );
       continue;
     }
     if (!available.includes(name)) {
-      diagnostics.push(diagnostic('error', 'rule-set-missing', at, `rule set '${name}' does not exist: no ${display(join(escalationDir, `${name}.yaml`))}`, suggestion(name, available, 'rule sets')));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'rule-set-missing',
+          at,
+          `rule set '${name}' does not exist: no ${display(join(escalationDir, `${name}.yaml`))}`,
+          suggestion(name, available, 'rule sets'),
+        ),
+      );
       continue;
     }
     const path = join(escalationDir, `${name}.yaml`);
@@ -60,11 +81,27 @@ export async function loadRuleSets(
     if (source.value === undefined) continue;
     const parsed = RuleSet.safeParse(source.value);
     if (!parsed.success) {
-      diagnostics.push(...diagnosticsFromIssues(parsed.error.issues, RuleSet, source.value, source.locate, `rule set ${file}`));
+      diagnostics.push(
+        ...diagnosticsFromIssues(
+          parsed.error.issues,
+          RuleSet,
+          source.value,
+          source.locate,
+          'this rule set',
+        ),
+      );
       continue;
     }
     if (parsed.data.name !== name) {
-      diagnostics.push(diagnostic('error', 'rule-set-name', source.locate(['name']), `rule set name '${parsed.data.name}' differs from its file name '${name}'`, `write name: ${name}`));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'rule-set-name',
+          source.locate(['name']),
+          `rule set name '${parsed.data.name}' differs from its file name '${name}'`,
+          `write name: ${name}`,
+        ),
+      );
     }
     org.rule_sets[name] = parsed.data;
     org.rule_set_files[name] = file;

@@ -3,9 +3,14 @@ const macRomanHigh =
   'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø' +
   '¿¡¬√ƒ≈∆«»…\u00a0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ';
 
-const macRomanByte = new Map<string, number>([...macRomanHigh].map((character, index) => [character, 0x80 + index]));
+const macRomanByte = new Map<string, number>(
+  [...macRomanHigh].map((character, index) => [character, 0x80 + index]),
+);
 
-function encode(text: string, byteOf: (character: string) => number | undefined): Buffer | undefined {
+function encode(
+  text: string,
+  byteOf: (character: string) => number | undefined,
+): Buffer | undefined {
   const bytes: number[] = [];
   for (const character of text) {
     const code = character.codePointAt(0) ?? 0;
@@ -29,13 +34,18 @@ function decodeStrictUtf8(bytes: Buffer): string | undefined {
  * `üèóÔ∏è` for `🏗️`), returns the repaired text and the encoding it went through; otherwise
  * `undefined`.
  */
-export function repairMojibake(text: string): { repaired: string; encoding: 'Mac Roman' | 'Latin-1' } | undefined {
-  if (!/[^\x00-\x7f]/.test(text)) return undefined;
+export function repairMojibake(
+  text: string,
+): { repaired: string; encoding: 'Mac Roman' | 'Latin-1' } | undefined {
+  if (!/[^\p{ASCII}]/u.test(text)) return undefined;
   const attempts = [
-    ['Latin-1', (character: string) => {
-      const code = character.codePointAt(0) ?? 0;
-      return code <= 0xff ? code : undefined;
-    }],
+    [
+      'Latin-1',
+      (character: string) => {
+        const code = character.codePointAt(0) ?? 0;
+        return code <= 0xff ? code : undefined;
+      },
+    ],
     ['Mac Roman', (character: string) => macRomanByte.get(character)],
   ] as const;
   let best: { repaired: string; encoding: 'Mac Roman' | 'Latin-1'; oddity: number } | undefined;
@@ -44,7 +54,9 @@ export function repairMojibake(text: string): { repaired: string; encoding: 'Mac
     const repaired = bytes && decodeStrictUtf8(bytes);
     if (repaired === undefined || repaired === text) continue;
     // Both decodings can yield valid UTF-8; the right one has fewer stray marks and controls.
-    const oddity = (repaired.match(/[\p{M}\p{C}]/gu) ?? []).filter((mark) => mark !== '\ufe0f').length;
+    const oddity = (repaired.match(/[\p{M}\p{C}]/gu) ?? []).filter(
+      (mark) => mark !== '\ufe0f',
+    ).length;
     if (!best || oddity < best.oddity) best = { repaired, encoding, oddity };
   }
   if (best) return { repaired: best.repaired, encoding: best.encoding };

@@ -25,7 +25,13 @@ export const McpServer = z
     url: z.url({ error: 'url must be an http(s) URL' }).optional(),
     description: z.string().optional(),
     /** The tools it serves, so validation can check agents' references before it runs. */
-    tools: z.array(z.string().regex(/^[a-zA-Z0-9_-]{1,60}$/, { error: 'a tool name uses letters, digits, _ and -' })).optional(),
+    tools: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-zA-Z0-9_-]{1,60}$/, { error: 'a tool name uses letters, digits, _ and -' }),
+      )
+      .optional(),
   })
   .refine((server) => (server.command === undefined) !== (server.url === undefined), {
     error: 'an MCP server has exactly one of command (stdio) or url (Streamable HTTP)',
@@ -59,10 +65,23 @@ export const OrgFile = z.strictObject({
   root: Identifier,
   defaults: OrgDefaults.optional(),
   targets: z.record(Identifier, Target).optional(),
-  mcp_servers: z.record(z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, { error: 'an MCP server name is lowercase words joined by single hyphens' }).max(24), McpServer).optional(),
+  mcp_servers: z
+    .record(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, {
+          error: 'an MCP server name is lowercase words joined by single hyphens',
+        })
+        .max(24),
+      McpServer,
+    )
+    .optional(),
   members: z.record(Identifier, MemberPlacement).optional(),
   paths: z
-    .strictObject({ prompts: z.string().min(1).optional(), escalation: z.string().min(1).optional() })
+    .strictObject({
+      prompts: z.string().min(1).optional(),
+      escalation: z.string().min(1).optional(),
+    })
     .optional(),
 });
 /** `org.yaml`. */

@@ -1,5 +1,6 @@
 /** Opens the section of an exported prompt that cadre generated (place in the org, rules). */
-export const orgContextStart = '<!-- cadre:org-context (generated; cadre strips this section on import) -->';
+export const orgContextStart =
+  '<!-- cadre:org-context (generated; cadre strips this section on import) -->';
 /** Closes that section. */
 export const orgContextEnd = '<!-- /cadre:org-context -->';
 

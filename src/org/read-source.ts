@@ -11,16 +11,22 @@ export type SourceText = { text: string } | { problem: Diagnostic };
  * UTF-8, and empty files, each with a located diagnostic; never throws.
  */
 export async function readSourceText(file: string, what: string): Promise<SourceText> {
-  const start = { file, line: 1, column: 1 };
+  const start = { file: what, line: 1, column: 1 };
   try {
     const info = await stat(file);
     if (!info.isFile()) {
-      return { problem: diagnostic('error', 'not-a-file', start, `${what} is not a file`) };
+      return { problem: diagnostic('error', 'not-a-file', start, 'this is not a file') };
     }
     if (info.size > MAX_SOURCE_BYTES) {
       const megabytes = (info.size / 1024 / 1024).toFixed(1);
       return {
-        problem: diagnostic('error', 'file-too-large', start, `${what} is ${megabytes} MB; cadre reads definition files of at most 1 MB`, 'split it, or move long text into a prompt file under prompts/'),
+        problem: diagnostic(
+          'error',
+          'file-too-large',
+          start,
+          `the file is ${megabytes} MB; cadre reads definition files of at most 1 MB`,
+          'split it, or move long text into a prompt file under prompts/',
+        ),
       };
     }
     const bytes = await readFile(file);
@@ -28,14 +34,33 @@ export async function readSourceText(file: string, what: string): Promise<Source
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      return { problem: diagnostic('error', 'not-utf8', start, `${what} is not UTF-8 text`, 'save it as UTF-8') };
+      return {
+        problem: diagnostic(
+          'error',
+          'not-utf8',
+          start,
+          'the file is not UTF-8 text',
+          'save it as UTF-8',
+        ),
+      };
     }
     if (text.trim() === '') {
-      return { problem: diagnostic('error', 'file-empty', start, `${what} is empty`, 'write its keys, or delete the file') };
+      return {
+        problem: diagnostic(
+          'error',
+          'file-empty',
+          start,
+          'the file is empty',
+          'write its keys, or delete the file',
+        ),
+      };
     }
     return { text };
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${String((error as Error).message)})`;
-    return { problem: diagnostic('error', 'file-unreadable', start, `${what} ${reason}`) };
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'does not exist'
+        : `cannot be read (${String((error as Error).message)})`;
+    return { problem: diagnostic('error', 'file-unreadable', start, `the file ${reason}`) };
   }
 }

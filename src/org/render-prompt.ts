@@ -37,7 +37,11 @@ export function modelToolNames(agent: AgentDefinition): string[] {
     const builtin = builtinTool(use.tool);
     if (builtin) return builtinOperationNames(builtin, use.grant);
     const [server = '', tool] = use.tool.split('/');
-    return [tool === undefined ? `${server}${toolNameSeparator}*` : `${server}${toolNameSeparator}${tool}`];
+    return [
+      tool === undefined
+        ? `${server}${toolNameSeparator}*`
+        : `${server}${toolNameSeparator}${tool}`,
+    ];
   });
 }
 
@@ -45,22 +49,35 @@ export function modelToolNames(agent: AgentDefinition): string[] {
  * The agent's place in the org, its tools, metrics and escalation paths, as Markdown between
  * markers (so an import can strip it again).
  */
-export function renderOrgContext(org: OrgDefinition, agent: AgentDefinition, naming: PromptNaming = runtimeNaming): string {
-  const lines: string[] = [orgContextStart, '', `## Your place in org "${org.title ?? org.name}"`, ''];
+export function renderOrgContext(
+  org: OrgDefinition,
+  agent: AgentDefinition,
+  naming: PromptNaming = runtimeNaming,
+): string {
+  const lines: string[] = [
+    orgContextStart,
+    '',
+    `## Your place in org "${org.title ?? org.name}"`,
+    '',
+  ];
   lines.push(`- You are ${label(org, agent.id)}, role ${agent.role}.`);
   if (agent.reports_to) {
-    lines.push(`- You report to ${label(org, agent.reports_to)}: ${naming.report}, and ${naming.escalate}.`);
+    lines.push(
+      `- You report to ${label(org, agent.reports_to)}: ${naming.report}, and ${naming.escalate}.`,
+    );
   } else {
     lines.push('- You lead the org and report to no agent; your answer is the org’s answer.');
   }
   const reports = org.agents.filter((other) => other.reports_to === agent.id);
   if (reports.length > 0) {
     lines.push(`- Your direct reports (${naming.delegate}):`);
-    for (const report of reports) lines.push(`  - ${label(org, report.id)}: ${report.description.trim().replace(/\s+/g, ' ')}`);
+    for (const report of reports)
+      lines.push(`  - ${label(org, report.id)}: ${report.description.trim().replace(/\s+/g, ' ')}`);
   }
   if (agent.peers.length > 0) {
     lines.push(`- Your peers (${naming.ask}):`);
-    for (const peer of agent.peers) lines.push(`  - ${label(org, peer.id)}: wait ${peerWait(org, peer)}`);
+    for (const peer of agent.peers)
+      lines.push(`  - ${label(org, peer.id)}: wait ${peerWait(org, peer)}`);
   }
   const toolNames = modelToolNames(agent);
   if (agent.tools.length > 0) {
@@ -74,22 +91,38 @@ export function renderOrgContext(org: OrgDefinition, agent: AgentDefinition, nam
   if (agent.metrics.length > 0) {
     lines.push('', '## Success metrics', '');
     for (const metric of agent.metrics) {
-      lines.push(`- ${metric.name}: ${metric.target}${metric.priority ? ` (${metric.priority})` : ''}`);
+      lines.push(
+        `- ${metric.name}: ${metric.target}${metric.priority ? ` (${metric.priority})` : ''}`,
+      );
     }
   }
   const view = escalationView(org, agent);
-  if (view.path.length > 0 || view.shortcuts.length > 0 || view.strikes.length > 0 || view.ladders.length > 0) {
+  if (
+    view.path.length > 0 ||
+    view.shortcuts.length > 0 ||
+    view.strikes.length > 0 ||
+    view.ladders.length > 0
+  ) {
     lines.push('', `## Escalation${view.rules ? ` (rule set ${view.rules})` : ''}`, '');
     if (view.path.length > 0) {
-      lines.push(`- Path: ${view.path.map((step) => (step.wait ? `${step.to} (after ${step.wait})` : step.to)).join(' → ')}`);
+      lines.push(
+        `- Path: ${view.path.map((step) => (step.wait ? `${step.to} (after ${step.wait})` : step.to)).join(' → ')}`,
+      );
     }
     for (const shortcut of view.shortcuts) {
-      lines.push(`- ${shortcut.when.join(', ')}: straight to ${label(org, shortcut.to)}, ${shortcut.wait === 'immediate' ? 'at once' : `after ${shortcut.wait}`}`);
+      lines.push(
+        `- ${shortcut.when.join(', ')}: straight to ${label(org, shortcut.to)}, ${shortcut.wait === 'immediate' ? 'at once' : `after ${shortcut.wait}`}`,
+      );
     }
-    for (const strike of view.strikes) lines.push(`- ${strike.count} failed attempts on one request: to ${label(org, strike.to)}`);
+    for (const strike of view.strikes)
+      lines.push(`- ${strike.count} failed attempts on one request: to ${label(org, strike.to)}`);
     for (const ladder of view.ladders) {
-      const steps = ladder.steps.map((step) => `${step.to.join(' + ')}${step.wait ? ` (${step.wait})` : ''}`).join(' → ');
-      lines.push(`- Ladder ${ladder.rule}${ladder.when.length > 0 ? ` (${ladder.when.join(', ')})` : ''}: ${steps}`);
+      const steps = ladder.steps
+        .map((step) => `${step.to.join(' + ')}${step.wait ? ` (${step.wait})` : ''}`)
+        .join(' → ');
+      lines.push(
+        `- Ladder ${ladder.rule}${ladder.when.length > 0 ? ` (${ladder.when.join(', ')})` : ''}: ${steps}`,
+      );
     }
   }
   lines.push('', orgContextEnd);
@@ -97,6 +130,10 @@ export function renderOrgContext(org: OrgDefinition, agent: AgentDefinition, nam
 }
 
 /** The agent's full prompt: what its author wrote, then the generated org context. */
-export function renderPrompt(org: OrgDefinition, agent: AgentDefinition, naming: PromptNaming = runtimeNaming): string {
+export function renderPrompt(
+  org: OrgDefinition,
+  agent: AgentDefinition,
+  naming: PromptNaming = runtimeNaming,
+): string {
   return `${agent.prompt.trim()}\n\n${renderOrgContext(org, agent, naming)}\n`;
 }

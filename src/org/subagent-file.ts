@@ -7,10 +7,14 @@ import type { Locator } from './yaml-source.js';
 
 /** The frontmatter of a Claude Code subagent file. Keys cadre does not know are warned about, not refused. */
 export const SubagentFrontmatter = z.looseObject({
-  name: z.string({ error: 'name is the subagent’s identifier, such as database-administrator' }).min(1),
+  name: z
+    .string({ error: 'name is the subagent’s identifier, such as database-administrator' })
+    .min(1),
   description: z.string({ error: 'description says when to call on this agent' }).min(1),
   tools: z
-    .union([z.string(), z.array(z.string())], { error: 'tools is a comma-separated list or a YAML list' })
+    .union([z.string(), z.array(z.string())], {
+      error: 'tools is a comma-separated list or a YAML list',
+    })
     .optional(),
   model: z.string().optional(),
   color: z.string().optional(),
@@ -19,7 +23,19 @@ export const SubagentFrontmatter = z.looseObject({
 export type SubagentFrontmatter = z.infer<typeof SubagentFrontmatter>;
 
 /** Frontmatter keys Claude Code documents; others get a warning. */
-const knownFrontmatterKeys = new Set(['name', 'description', 'tools', 'model', 'color', 'permissionMode', 'skills', 'disallowedTools', 'hooks', 'mcpServers', 'memory']);
+const knownFrontmatterKeys = new Set([
+  'name',
+  'description',
+  'tools',
+  'model',
+  'color',
+  'permissionMode',
+  'skills',
+  'disallowedTools',
+  'hooks',
+  'mcpServers',
+  'memory',
+]);
 
 /** A Claude Code subagent file split into its parts. */
 export interface SubagentSource {
@@ -40,7 +56,7 @@ export interface SubagentSource {
 export function idFromName(name: string): string {
   return name
     .normalize('NFKD')
-    .replace(/[^\x00-\x7f]/g, ' ')
+    .replace(/[^\p{ASCII}]/gu, ' ')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
@@ -61,19 +77,48 @@ export function parseSubagentFile(file: string, text: string): SubagentSource {
   if (!match) {
     const noop: Locator = () => ({ file, line: 1, column: 1 });
     diagnostics.push(
-      diagnostic('error', 'subagent-no-frontmatter', { file, line: 1, column: 1 }, 'a Claude Code subagent file starts with --- frontmatter', 'begin the file with ---, then name: and description:, then ---, then the prompt'),
+      diagnostic(
+        'error',
+        'subagent-no-frontmatter',
+        { file, line: 1, column: 1 },
+        'a Claude Code subagent file starts with --- frontmatter',
+        'begin the file with ---, then name: and description:, then ---, then the prompt',
+      ),
     );
-    return { file, frontmatter: undefined, locate: noop, body: text, id: undefined, declaredTools: [], diagnostics };
+    return {
+      file,
+      frontmatter: undefined,
+      locate: noop,
+      body: text,
+      id: undefined,
+      declaredTools: [],
+      diagnostics,
+    };
   }
   const source = parseYamlSource(file, match[1] ?? '', 1);
   diagnostics.push(...source.diagnostics);
   const body = text.slice(match[0].length).replace(/^\s*\n/, '');
-  const empty = { file, frontmatter: undefined, locate: source.locate, body, id: undefined, declaredTools: [], diagnostics };
+  const empty = {
+    file,
+    frontmatter: undefined,
+    locate: source.locate,
+    body,
+    id: undefined,
+    declaredTools: [],
+    diagnostics,
+  };
   if (source.value === undefined) return empty;
   const parsed = SubagentFrontmatter.safeParse(source.value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      diagnostics.push(diagnostic('error', 'subagent-frontmatter', source.locate(issue.path as (string | number)[]), issue.message));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'subagent-frontmatter',
+          source.locate(issue.path as (string | number)[]),
+          issue.message,
+        ),
+      );
     }
     return empty;
   }
@@ -81,7 +126,13 @@ export function parseSubagentFile(file: string, text: string): SubagentSource {
   for (const key of Object.keys(frontmatter)) {
     if (!knownFrontmatterKeys.has(key)) {
       diagnostics.push(
-        diagnostic('warning', 'subagent-unknown-key', source.locate([key], 'key'), `frontmatter key '${key}' is not one cadre or Claude Code knows; it is ignored`, `known keys: ${[...knownFrontmatterKeys].join(', ')}`),
+        diagnostic(
+          'warning',
+          'subagent-unknown-key',
+          source.locate([key], 'key'),
+          `frontmatter key '${key}' is not one cadre or Claude Code knows; it is ignored`,
+          `known keys: ${[...knownFrontmatterKeys].join(', ')}`,
+        ),
       );
     }
   }
@@ -91,16 +142,36 @@ export function parseSubagentFile(file: string, text: string): SubagentSource {
     const at = source.locate(['name']);
     if (repair) {
       diagnostics.push(
-        diagnostic('warning', 'subagent-name-broken-encoding', at, `name '${frontmatter.name}' carries broken-encoding characters (UTF-8 read as ${repair.encoding}; meant '${repair.repaired}'); loaded with id '${id}'`, `write name: ${id} to silence this warning`),
+        diagnostic(
+          'warning',
+          'subagent-name-broken-encoding',
+          at,
+          `name '${frontmatter.name}' carries broken-encoding characters (UTF-8 read as ${repair.encoding}; meant '${repair.repaired}'); loaded with id '${id}'`,
+          `write name: ${id} to silence this warning`,
+        ),
       );
     } else {
       diagnostics.push(
-        diagnostic('warning', 'subagent-name-not-id', at, `name '${frontmatter.name}' is not a plain id; loaded with id '${id}'`, `write name: ${id || 'my-agent'} (lowercase letters, digits, hyphens)`),
+        diagnostic(
+          'warning',
+          'subagent-name-not-id',
+          at,
+          `name '${frontmatter.name}' is not a plain id; loaded with id '${id}'`,
+          `write name: ${id || 'my-agent'} (lowercase letters, digits, hyphens)`,
+        ),
       );
     }
   }
   if (id === '') {
-    diagnostics.push(diagnostic('error', 'subagent-name-empty', source.locate(['name']), `name '${frontmatter.name}' has no letters to make an id from`, 'write a name such as database-administrator'));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'subagent-name-empty',
+        source.locate(['name']),
+        `name '${frontmatter.name}' has no letters to make an id from`,
+        'write a name such as database-administrator',
+      ),
+    );
   }
   return {
     file,

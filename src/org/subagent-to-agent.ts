@@ -10,7 +10,16 @@ import type { Locator } from './yaml-source.js';
 /** The MCP server name cadre's own server has in Claude Code (`mcp__cadre__<tool>`). */
 export const cadreServerName = 'cadre';
 
-const placementKeys = new Set(['name', 'role', 'reports_to', 'peers', 'tools', 'metrics', 'limits', 'escalation']);
+const placementKeys = new Set([
+  'name',
+  'role',
+  'reports_to',
+  'peers',
+  'tools',
+  'metrics',
+  'limits',
+  'escalation',
+]);
 
 /** What a declared Claude Code tool name means to cadre. */
 export type DeclaredTool =
@@ -20,7 +29,10 @@ export type DeclaredTool =
   | { kind: 'external' };
 
 /** Classifies a tool named in subagent frontmatter. */
-export function classifyDeclaredTool(name: string, org: Pick<OrgDefinition, 'mcp_servers'>): DeclaredTool {
+export function classifyDeclaredTool(
+  name: string,
+  org: Pick<OrgDefinition, 'mcp_servers'>,
+): DeclaredTool {
   if (builtinTool(name)) return { kind: 'builtin', tool: name };
   const mcp = /^mcp__([^_]+(?:_[^_]+)*)__(.+)$/.exec(name);
   if (mcp) {
@@ -49,10 +61,12 @@ export function subagentToAgent(
   parsed.declaredTools.forEach((name) => {
     const meaning = classifyDeclaredTool(name, org);
     if (meaning.kind === 'builtin' || meaning.kind === 'server') {
-      if (!tools.some((held) => held.tool === meaning.tool)) tools.push({ tool: meaning.tool, grant: 'read' });
+      if (!tools.some((held) => held.tool === meaning.tool))
+        tools.push({ tool: meaning.tool, grant: 'read' });
     } else if (meaning.kind === 'cadre') {
       const builtin = meaning.name.split(toolNameSeparator)[0] ?? '';
-      if (builtinTool(builtin) && !tools.some((held) => held.tool === builtin)) tools.push({ tool: builtin, grant: 'read' });
+      if (builtinTool(builtin) && !tools.some((held) => held.tool === builtin))
+        tools.push({ tool: builtin, grant: 'read' });
     } else {
       external.push(name);
     }
@@ -60,9 +74,20 @@ export function subagentToAgent(
   if (external.length > 0) {
     const claudeCode = external.filter((name) => claudeCodeTools.has(name));
     const others = external.filter((name) => !claudeCodeTools.has(name));
-    const listed = [claudeCode.length > 0 ? `${claudeCode.join(', ')} (Claude Code's own)` : '', others.join(', ')].filter(Boolean).join('; ');
+    const listed = [
+      claudeCode.length > 0 ? `${claudeCode.join(', ')} (Claude Code's own)` : '',
+      others.join(', '),
+    ]
+      .filter(Boolean)
+      .join('; ');
     diagnostics.push(
-      diagnostic('warning', 'tool-not-provided', parsed.locate(['tools']), `not provided by cadre: ${listed}; agent '${id}' keeps ${external.length === 1 ? 'it' : 'them'} as declared (for export) but cannot call ${external.length === 1 ? 'it' : 'them'} under cadre`, 'cadre provides psql, redis-cli, pgbench and the MCP servers of org.yaml'),
+      diagnostic(
+        'warning',
+        'tool-not-provided',
+        parsed.locate(['tools']),
+        `not provided by cadre: ${listed}; agent '${id}' keeps ${external.length === 1 ? 'it' : 'them'} as declared (for export) but cannot call ${external.length === 1 ? 'it' : 'them'} under cadre`,
+        'cadre provides psql, redis-cli, pgbench and the MCP servers of org.yaml',
+      ),
     );
   }
   const agent: AgentDefinition = {
@@ -73,7 +98,9 @@ export function subagentToAgent(
     peers: (member?.peers ?? []).map((peer) => ({ ...peer })),
     description: frontmatter.description,
     prompt: stripOrgContext(parsed.body).trim(),
-    tools: member?.tools ? member.tools.map((use) => ({ ...use, grant: use.grant ?? 'read' })) : tools,
+    tools: member?.tools
+      ? member.tools.map((use) => ({ ...use, grant: use.grant ?? 'read' }))
+      : tools,
     external_tools: external,
     metrics: member?.metrics ?? [],
     limits: member?.limits ?? {},
@@ -84,7 +111,13 @@ export function subagentToAgent(
 
   const locate: Locator = (path, part) => {
     const [head] = path;
-    if (member && orgLocate && typeof head === 'string' && placementKeys.has(head) && (head !== 'name' || member.name !== undefined)) {
+    if (
+      member &&
+      orgLocate &&
+      typeof head === 'string' &&
+      placementKeys.has(head) &&
+      (head !== 'name' || member.name !== undefined)
+    ) {
       return orgLocate(['members', id, ...path], part);
     }
     return parsed.locate(typeof head === 'string' ? [head] : [], part);

@@ -7,7 +7,11 @@ export function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= right.length; j++) {
       const cost = left[i - 1] === right[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
     }
     previous = current;
   }
@@ -36,7 +40,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 export function suggestion(word: string, candidates: readonly string[], noun = 'allowed'): string {
   const near = closest(word, candidates);
   if (near !== undefined) return `did you mean '${near}'?`;
-  if (candidates.length === 0) return `there is nothing ${noun} here`;
+  if (candidates.length === 0) return `there are no ${noun} to choose from`;
   const shown = candidates.slice(0, 12).map((candidate) => `'${candidate}'`);
   const more = candidates.length > 12 ? `, … (${candidates.length - 12} more)` : '';
   return `${noun}: ${shown.join(', ')}${more}`;

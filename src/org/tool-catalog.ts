@@ -32,8 +32,16 @@ export const builtinTools: readonly BuiltinTool[] = [
       { name: 'query', grant: 'read', description: 'one read-only SQL statement' },
       { name: 'explain', grant: 'read', description: 'EXPLAIN (FORMAT JSON) with a summary' },
       { name: 'describe', grant: 'read', description: 'schemas, tables, columns, indexes, sizes' },
-      { name: 'health', grant: 'read', description: 'hit ratios, scans, bloat, locks, top queries' },
-      { name: 'execute', grant: 'write', description: 'writes and DDL (admin: roles and settings)' },
+      {
+        name: 'health',
+        grant: 'read',
+        description: 'hit ratios, scans, bloat, locks, top queries',
+      },
+      {
+        name: 'execute',
+        grant: 'write',
+        description: 'writes and DDL (admin: roles and settings)',
+      },
     ],
   },
   {
@@ -41,8 +49,16 @@ export const builtinTools: readonly BuiltinTool[] = [
     targetKind: 'redis',
     description: 'Redis: allow-listed commands, INFO with derived figures, slowlog, memory',
     operations: [
-      { name: 'command', grant: 'read', description: 'one allow-listed command as an argument array' },
-      { name: 'info', grant: 'read', description: 'parsed INFO with hit ratio, fragmentation, ops/s' },
+      {
+        name: 'command',
+        grant: 'read',
+        description: 'one allow-listed command as an argument array',
+      },
+      {
+        name: 'info',
+        grant: 'read',
+        description: 'parsed INFO with hit ratio, fragmentation, ops/s',
+      },
       { name: 'slowlog', grant: 'read', description: 'the slow log' },
       { name: 'latency', grant: 'read', description: 'latency doctor and history' },
       { name: 'memory', grant: 'read', description: 'memory stats and doctor' },
@@ -54,7 +70,11 @@ export const builtinTools: readonly BuiltinTool[] = [
     targetKind: 'postgres',
     description: 'pgbench: benchmarks against the org’s named Postgres targets, bounded in time',
     operations: [
-      { name: 'run', grant: 'read', description: 'a bounded benchmark (read: select-only scripts)' },
+      {
+        name: 'run',
+        grant: 'read',
+        description: 'a bounded benchmark (read: select-only scripts)',
+      },
       { name: 'init', grant: 'write', description: 'create the pgbench tables at a scale' },
     ],
   },
@@ -90,6 +110,21 @@ export function builtinOperationNames(tool: BuiltinTool, grant: Grant): string[]
  * declared (for export) and reports them as not provided by cadre.
  */
 export const claudeCodeTools: ReadonlySet<string> = new Set([
-  'Read', 'Write', 'Edit', 'MultiEdit', 'Bash', 'Glob', 'Grep', 'LS', 'WebFetch', 'WebSearch',
-  'Task', 'TodoWrite', 'NotebookEdit', 'NotebookRead', 'BashOutput', 'KillShell', 'SlashCommand',
+  'Read',
+  'Write',
+  'Edit',
+  'MultiEdit',
+  'Bash',
+  'Glob',
+  'Grep',
+  'LS',
+  'WebFetch',
+  'WebSearch',
+  'Task',
+  'TodoWrite',
+  'NotebookEdit',
+  'NotebookRead',
+  'BashOutput',
+  'KillShell',
+  'SlashCommand',
 ]);

@@ -12,8 +12,13 @@ function escapeLabel(text: string): string {
 export function renderTreeMermaid(view: TreeView): string {
   const lines = ['flowchart TD'];
   for (const agent of view.agents) {
-    const tools = agent.tools.length > 0 ? `<br/>${agent.tools.map((use) => `${use.tool}:${use.grant}`).join(', ')}` : '';
-    lines.push(`  ${nodeId(agent.id)}["${escapeLabel(agent.name)}<br/><i>${agent.role}</i>${escapeLabel(tools).replaceAll('#lt;br/#gt;', '<br/>')}"]`);
+    const tools =
+      agent.tools.length > 0
+        ? `<br/>${agent.tools.map((use) => `${use.tool}:${use.grant}`).join(', ')}`
+        : '';
+    lines.push(
+      `  ${nodeId(agent.id)}["${escapeLabel(agent.name)}<br/><i>${agent.role}</i>${escapeLabel(tools).replaceAll('#lt;br/#gt;', '<br/>')}"]`,
+    );
   }
   for (const agent of view.agents) {
     if (!agent.reports_to) continue;

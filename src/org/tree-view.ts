@@ -1,5 +1,6 @@
 import { escalationView, peerWait } from './escalation-path.js';
 import type { EscalationView } from './escalation-path.js';
+import type { RuleSet } from './escalation-schema.js';
 import type { OrgDefinition } from './org-definition.js';
 
 /** One agent as `cadre tree --format json` shows it; keys as in the YAML. */
@@ -22,6 +23,8 @@ export interface TreeView {
   title?: string;
   root: string;
   agents: TreeAgent[];
+  /** The rule sets the agents work under, as written. */
+  rule_sets: Record<string, RuleSet>;
 }
 
 /** Builds the tree view: agents in hierarchy order (depth first from the root, then any strays). */
@@ -30,6 +33,7 @@ export function treeView(org: OrgDefinition): TreeView {
   const view: TreeView = {
     org: org.name,
     root: org.root,
+    rule_sets: org.rule_sets,
     agents: ordered.map(({ agent }) => {
       const entry: TreeAgent = {
         id: agent.id,
@@ -39,7 +43,9 @@ export function treeView(org: OrgDefinition): TreeView {
         description: agent.description,
         peers: agent.peers.map((peer) => ({ id: peer.id, wait: peerWait(org, peer) })),
         tools: agent.tools.map((use) => ({ ...use })),
-        metrics: agent.metrics.map(({ name, target, priority }) => (priority ? { name, target, priority } : { name, target })),
+        metrics: agent.metrics.map(({ name, target, priority }) =>
+          priority ? { name, target, priority } : { name, target },
+        ),
         escalation: escalationView(org, agent),
       };
       const model = agent.model ?? org.defaults.model;
@@ -52,7 +58,9 @@ export function treeView(org: OrgDefinition): TreeView {
 }
 
 /** Agents depth first from the root, each with its depth; agents not reachable from the root come last. */
-export function hierarchyOrder(org: OrgDefinition): { agent: OrgDefinition['agents'][number]; depth: number }[] {
+export function hierarchyOrder(
+  org: OrgDefinition,
+): { agent: OrgDefinition['agents'][number]; depth: number }[] {
   const ordered: { agent: OrgDefinition['agents'][number]; depth: number }[] = [];
   const visited = new Set<string>();
   const visit = (id: string, depth: number) => {
@@ -60,7 +68,8 @@ export function hierarchyOrder(org: OrgDefinition): { agent: OrgDefinition['agen
     if (!agent || visited.has(id)) return;
     visited.add(id);
     ordered.push({ agent, depth });
-    for (const report of org.agents.filter((candidate) => candidate.reports_to === id)) visit(report.id, depth + 1);
+    for (const report of org.agents.filter((candidate) => candidate.reports_to === id))
+      visit(report.id, depth + 1);
   };
   visit(org.root, 0);
   for (const agent of org.agents) if (!visited.has(agent.id)) visit(agent.id, 0);

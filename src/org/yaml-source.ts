@@ -46,17 +46,33 @@ export function parseYamlSource(file: string, text: string, lineOffset = 0): Yam
   }
   for (const extra of list.slice(1)) {
     diagnostics.push(
-      diagnostic('error', 'yaml-many-documents', at(extra.range[0]), 'the file holds more than one YAML document', 'remove the `---` separator: one file, one document'),
+      diagnostic(
+        'error',
+        'yaml-many-documents',
+        at(extra.range[0]),
+        'the file holds more than one YAML document',
+        'remove the `---` separator: one file, one document',
+      ),
     );
   }
   for (const error of [...document.errors, ...document.warnings]) {
     const position = error.linePos?.[0];
-    const location = position
-      ? { file, line: position.line + lineOffset, column: position.col }
-      : at(error.pos[0]);
+    const opening =
+      error.code === 'MISSING_CHAR' ? unclosedQuote(text, error.message, error.pos[0]) : undefined;
+    const location =
+      opening !== undefined
+        ? at(opening)
+        : position
+          ? { file, line: position.line + lineOffset, column: position.col }
+          : at(error.pos[0]);
     const severity = document.errors.includes(error as never) ? 'error' : 'warning';
     diagnostics.push(
-      diagnostic(severity, `yaml-${error.code.toLowerCase().replaceAll('_', '-')}`, location, `YAML: ${firstLine(error.message)}`),
+      diagnostic(
+        severity,
+        `yaml-${error.code.toLowerCase().replaceAll('_', '-')}`,
+        location,
+        `YAML: ${firstLine(error.message)}`,
+      ),
     );
   }
   if (document.errors.length > 0 || diagnostics.some((entry) => entry.severity === 'error')) {
@@ -70,10 +86,38 @@ export function parseYamlSource(file: string, text: string, lineOffset = 0): Yam
     return { file, value, locate, diagnostics };
   } catch (error) {
     diagnostics.push(
-      diagnostic('error', 'yaml-invalid', at(0), `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`),
+      diagnostic(
+        'error',
+        'yaml-invalid',
+        at(0),
+        `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+      ),
     );
     return { file, value: undefined, locate, diagnostics };
   }
+}
+
+/** Where an unclosed quote opens: the last quote before `end` with no partner on its line. */
+function unclosedQuote(text: string, message: string, end: number): number | undefined {
+  const quote = /closing "quote/.test(message)
+    ? '"'
+    : /closing 'quote/.test(message)
+      ? "'"
+      : undefined;
+  if (!quote) return undefined;
+  let lineStart = text.lastIndexOf('\n', Math.max(0, end - 1));
+  while (lineStart >= -1) {
+    const from = lineStart + 1;
+    const line = text.slice(
+      from,
+      text.indexOf('\n', from) < 0 ? undefined : text.indexOf('\n', from),
+    );
+    const count = line.split(quote).length - 1;
+    if (count % 2 === 1) return from + line.lastIndexOf(quote);
+    if (lineStart < 0) return undefined;
+    lineStart = text.lastIndexOf('\n', lineStart - 1);
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {
@@ -88,10 +132,24 @@ function checkKeys(node: unknown, at: (offset: number) => Location): Diagnostic[
         const key = pair.key;
         const offset = (key as Node | null)?.range?.[0] ?? current.range?.[0] ?? 0;
         if (!isScalar(key) || (typeof key.value !== 'string' && typeof key.value !== 'number')) {
-          found.push(diagnostic('error', 'yaml-key-not-string', at(offset), 'a key must be a plain word', 'write the key as text, such as `name:`'));
+          found.push(
+            diagnostic(
+              'error',
+              'yaml-key-not-string',
+              at(offset),
+              'a key must be a plain word',
+              'write the key as text, such as `name:`',
+            ),
+          );
         } else if (forbiddenKeys.has(String(key.value))) {
           found.push(
-            diagnostic('error', 'yaml-forbidden-key', at(offset), `the key '${String(key.value)}' is not allowed`, 'remove it: keys such as __proto__ and constructor could change how cadre reads the file'),
+            diagnostic(
+              'error',
+              'yaml-forbidden-key',
+              at(offset),
+              `the key '${String(key.value)}' is not allowed`,
+              'remove it: keys such as __proto__ and constructor could change how cadre reads the file',
+            ),
           );
         }
         visit(pair.value);
@@ -116,7 +174,9 @@ function locateNode(
     const step = path[index];
     const last = index === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step),
+      );
       if (!pair) return best;
       const keyNode = pair.key as Node | null;
       const valueNode = pair.value as Node | null;

@@ -59,6 +59,27 @@ export function allowedKeysAt(schema: z.ZodType, path: ValuePath): string[] {
   });
 }
 
+const typeNouns: Record<string, { noun: string; hint: string }> = {
+  array: { noun: 'a list', hint: 'write a YAML list: one `- item` per line, or [a, b]' },
+  object: { noun: 'a map of keys', hint: 'write its keys on the lines below it, indented' },
+  string: {
+    noun: 'text',
+    hint: 'write text; quote it if it starts with a character YAML treats specially',
+  },
+  number: { noun: 'a number', hint: 'write a number such as 20' },
+  int: { noun: 'a whole number', hint: 'write a whole number such as 20' },
+  boolean: { noun: 'true or false', hint: 'write true or false' },
+};
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map of keys';
+  if (typeof value === 'string')
+    return `the text '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  return `the ${typeof value} ${String(value)}`;
+}
+
 function valueAt(value: unknown, path: ValuePath): unknown {
   let current = value;
   for (const step of path) {
@@ -87,7 +108,13 @@ export function diagnosticsFromIssues(
       for (const key of issue.keys) {
         const where = path.length > 0 ? ` in ${path.join('.')}` : '';
         found.push(
-          diagnostic('error', 'unknown-key', locate([...path, key], 'key'), `unknown key '${key}'${where} of ${what}`, suggestion(key, allowed, 'allowed keys')),
+          diagnostic(
+            'error',
+            'unknown-key',
+            locate([...path, key], 'key'),
+            `unknown key '${key}'${where} of ${what}`,
+            suggestion(key, allowed, 'allowed keys'),
+          ),
         );
       }
       continue;
@@ -103,10 +130,34 @@ export function diagnosticsFromIssues(
       !(last in parent);
     if (missing) {
       const detail = issue.message.startsWith('Invalid input') ? '' : `: ${issue.message}`;
-      found.push(diagnostic('error', 'missing-key', locate(parentPath), `missing required key '${String(last)}' in ${what}${detail}`));
+      found.push(
+        diagnostic(
+          'error',
+          'missing-key',
+          locate(parentPath),
+          `missing required key '${String(last)}' in ${what}${detail}`,
+          `add ${String(last)}: to ${parentPath.length > 0 ? parentPath.join('.') : what}`,
+        ),
+      );
       continue;
     }
     const where = path.length > 0 ? `${path.join('.')}: ` : '';
+    if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
+      const expected = typeNouns[issue.expected] ?? {
+        noun: issue.expected,
+        hint: 'see the YAML reference in README.md',
+      };
+      found.push(
+        diagnostic(
+          'error',
+          'invalid-value',
+          locate(path),
+          `${where}expected ${expected.noun}, got ${describeValue(valueAt(input, path))}`,
+          expected.hint,
+        ),
+      );
+      continue;
+    }
     found.push(diagnostic('error', 'invalid-value', locate(path), `${where}${issue.message}`));
   }
   return found;

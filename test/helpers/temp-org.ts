@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** Writes files (path → text) into a fresh temporary folder; `remove` deletes it. */
-export async function writeTempTree(files: Record<string, string>): Promise<{ dir: string; remove: () => Promise<void> }> {
+export async function writeTempTree(
+  files: Record<string, string>,
+): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cadre-test-'));
   for (const [path, text] of Object.entries(files)) {
     const full = join(dir, path);
@@ -24,10 +26,14 @@ export const smallOrg: Record<string, string> = {
     '  main: { kind: postgres, url: env:DATABASE_URL, access: write }',
     '  cache: { kind: redis, url: env:REDIS_URL }',
   ].join('\n'),
-  'agents/acme/boss.yaml': 'id: boss\nname: The Boss\nrole: ceo\ndescription: Decides.\nprompt: acme/boss.md\n',
-  'agents/acme/chief-1.yaml': 'id: chief-1\nname: Chief One\nrole: chief\nreports_to: boss\ndescription: Runs data.\nprompt: { text: You run data. }\n',
-  'agents/acme/domain-1.yaml': 'id: domain-1\nname: Domain One\nrole: domain\nreports_to: chief-1\npeers: [{ id: domain-2, wait: 45m }]\ndescription: Runs infra.\nprompt: { text: You run infra. }\n',
-  'agents/acme/domain-2.yaml': 'id: domain-2\nname: Domain Two\nrole: domain\nreports_to: chief-1\ndescription: Runs the front.\nprompt: { text: You run the front. }\n',
+  'agents/acme/boss.yaml':
+    'id: boss\nname: The Boss\nrole: ceo\ndescription: Decides.\nprompt: acme/boss.md\n',
+  'agents/acme/chief-1.yaml':
+    'id: chief-1\nname: Chief One\nrole: chief\nreports_to: boss\ndescription: Runs data.\nprompt: { text: You run data. }\n',
+  'agents/acme/domain-1.yaml':
+    'id: domain-1\nname: Domain One\nrole: domain\nreports_to: chief-1\npeers: [{ id: domain-2, wait: 45m }]\ndescription: Runs infra.\nprompt: { text: You run infra. }\n',
+  'agents/acme/domain-2.yaml':
+    'id: domain-2\nname: Domain Two\nrole: domain\nreports_to: chief-1\ndescription: Runs the front.\nprompt: { text: You run the front. }\n',
   'agents/acme/layer-1.yaml': [
     'id: layer-1',
     'name: Layer One',

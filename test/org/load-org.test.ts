@@ -7,6 +7,7 @@ import { loadOrg } from '../../src/org/load-org.js';
 import type { LoadedOrg } from '../../src/org/org-definition.js';
 import { smallOrg, writeTempTree } from '../helpers/temp-org.js';
 
+const orgYaml = smallOrg['agents/acme/org.yaml'] ?? '';
 const seed003 = fileURLToPath(new URL('../../agents/infrastructure-platform.md', import.meta.url));
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -14,13 +15,17 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function load(files: Record<string, string>, org = 'agents/acme'): Promise<LoadedOrg & { dir: string }> {
+async function load(
+  files: Record<string, string>,
+  org = 'agents/acme',
+): Promise<LoadedOrg & { dir: string }> {
   const tree = await writeTempTree(files);
   cleanups.push(tree.remove);
   return { ...(await loadOrg(join(tree.dir, org))), dir: tree.dir };
 }
 
-const errors = (loaded: LoadedOrg) => loaded.diagnostics.filter((entry) => entry.severity === 'error');
+const errors = (loaded: LoadedOrg) =>
+  loaded.diagnostics.filter((entry) => entry.severity === 'error');
 const agent = (loaded: LoadedOrg, id: string) => {
   const found = loaded.org.agents.find((candidate) => candidate.id === id);
   if (!found) throw new Error(`no agent ${id}`);
@@ -31,11 +36,20 @@ describe('loading an org folder', () => {
   it('loads agents, prompt files, grants and rule sets of a valid org with no diagnostics', async () => {
     const loaded = await load(smallOrg);
     expect(loaded.diagnostics).toEqual([]);
-    expect(loaded.org.agents.map((entry) => entry.id).sort()).toEqual(['boss', 'chief-1', 'domain-1', 'domain-2', 'layer-1']);
+    expect(loaded.org.agents.map((entry) => entry.id).sort()).toEqual([
+      'boss',
+      'chief-1',
+      'domain-1',
+      'domain-2',
+      'layer-1',
+    ]);
     const layer = agent(loaded, 'layer-1');
     expect(layer.prompt).toBe('You tune queries.\n');
     expect(layer.prompt_file).toBe('acme/layer-1.md');
-    expect(layer.tools).toEqual([{ tool: 'psql', grant: 'write' }, { tool: 'redis-cli', grant: 'read' }]);
+    expect(layer.tools).toEqual([
+      { tool: 'psql', grant: 'write' },
+      { tool: 'redis-cli', grant: 'read' },
+    ]);
     expect(agent(loaded, 'chief-1').prompt).toBe('You run data.');
     expect(Object.keys(loaded.org.rule_sets)).toEqual(['acme']);
   });
@@ -49,19 +63,32 @@ describe('loading an org folder', () => {
       { to: 'chief-1', wait: '1h', rule: 'chief-silence' },
       { to: 'boss' },
     ]);
-    expect(view.shortcuts).toEqual([{ to: 'boss', when: ['critical', 'data-loss'], wait: 'immediate', rule: 'emergency' }]);
+    expect(view.shortcuts).toEqual([
+      { to: 'boss', when: ['critical', 'data-loss'], wait: 'immediate', rule: 'emergency' },
+    ]);
     expect(view.strikes).toEqual([{ count: 3, to: 'domain-1', rule: 'three-strikes' }]);
   });
 
   it('reports every error at once, each in its own file and place', async () => {
     const loaded = await load({
       ...smallOrg,
-      'agents/acme/domain-1.yaml': 'id: domain-1\nname: D\nrole: domain\nreports_to: chief-2\ndescription: x\nprompt: { text: x }\n',
-      'agents/acme/domain-2.yaml': 'id: domain-2\nname: D2\nrole: domian\nreports_to: chief-1\ndescription: x\nprompt: { text: x }\n',
-      'agents/acme/layer-1.yaml': 'id: layer-1\nname: L\nrole: layer\nreports_to: domain-1\ndescription: x\nprompt: acme/nope.md\n',
+      'agents/acme/domain-1.yaml':
+        'id: domain-1\nname: D\nrole: domain\nreports_to: chief-2\ndescription: x\nprompt: { text: x }\n',
+      'agents/acme/domain-2.yaml':
+        'id: domain-2\nname: D2\nrole: domian\nreports_to: chief-1\ndescription: x\nprompt: { text: x }\n',
+      'agents/acme/layer-1.yaml':
+        'id: layer-1\nname: L\nrole: layer\nreports_to: domain-1\ndescription: x\nprompt: acme/nope.md\n',
     });
-    const found = errors(loaded).map((entry) => `${entry.file.split('/').pop()}:${entry.line}:${entry.column}:${entry.code}`);
-    expect(found).toEqual(expect.arrayContaining(['domain-1.yaml:4:13:reports-to-unknown', 'domain-2.yaml:3:7:invalid-value', 'layer-1.yaml:6:9:prompt-missing']));
+    const found = errors(loaded).map(
+      (entry) => `${entry.file.split('/').pop()}:${entry.line}:${entry.column}:${entry.code}`,
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'domain-1.yaml:4:13:reports-to-unknown',
+        'domain-2.yaml:3:7:invalid-value',
+        'layer-1.yaml:6:9:prompt-missing',
+      ]),
+    );
     const reportsTo = errors(loaded).find((entry) => entry.code === 'reports-to-unknown');
     expect(reportsTo?.message).toBe("reports_to 'chief-2' is not an agent of org 'acme'");
     expect(reportsTo?.hint).toBe("did you mean 'chief-1'?");
@@ -70,12 +97,17 @@ describe('loading an org folder', () => {
   it('refuses a literal password in a target URL but accepts one without', async () => {
     const withPassword = await load({
       ...smallOrg,
-      'agents/acme/org.yaml': smallOrg['agents/acme/org.yaml']!.replace('env:DATABASE_URL', 'postgres://app:hunter2@db/app'),
+      'agents/acme/org.yaml': orgYaml.replace('env:DATABASE_URL', 'postgres://app:hunter2@db/app'),
     });
-    expect(errors(withPassword).map((entry) => [entry.line, entry.message])).toEqual([[6, 'targets.main.url: the URL holds a literal password; write env:NAME (such as env:DATABASE_URL) and put the URL in that variable']]);
+    expect(errors(withPassword).map((entry) => [entry.line, entry.message])).toEqual([
+      [
+        6,
+        'targets.main.url: the URL holds a literal password; write env:NAME (such as env:DATABASE_URL) and put the URL in that variable',
+      ],
+    ]);
     const withoutPassword = await load({
       ...smallOrg,
-      'agents/acme/org.yaml': smallOrg['agents/acme/org.yaml']!.replace('env:DATABASE_URL', 'postgres://127.0.0.1:5432/test'),
+      'agents/acme/org.yaml': orgYaml.replace('env:DATABASE_URL', 'postgres://127.0.0.1:5432/test'),
     });
     expect(errors(withoutPassword)).toEqual([]);
   });
@@ -94,8 +126,9 @@ describe('Claude Code subagent files in an org', () => {
   it('takes name, description, model and prompt from the file and the place from org.yaml members', async () => {
     const loaded = await load({
       ...smallOrg,
-      'agents/acme/org.yaml': `${smallOrg['agents/acme/org.yaml']!}\n${member}\n`,
-      'agents/acme/db-admin.md': '---\nname: db-admin\ndescription: Keeps the database healthy.\ntools: Read, psql, Bash\nmodel: sonnet\ncolor: blue\n---\n\nYou keep the database healthy.\n',
+      'agents/acme/org.yaml': `${orgYaml}\n${member}\n`,
+      'agents/acme/db-admin.md':
+        '---\nname: db-admin\ndescription: Keeps the database healthy.\ntools: Read, psql, Bash\nmodel: sonnet\ncolor: blue\n---\n\nYou keep the database healthy.\n',
     });
     expect(errors(loaded)).toEqual([]);
     const dba = agent(loaded, 'db-admin');
@@ -119,15 +152,18 @@ describe('Claude Code subagent files in an org', () => {
   it('is an error when org.yaml gives the file no place in the org', async () => {
     const loaded = await load({
       ...smallOrg,
-      'agents/acme/db-admin.md': '---\nname: db-admin\ndescription: Keeps the database healthy.\n---\nYou keep it healthy.\n',
+      'agents/acme/db-admin.md':
+        '---\nname: db-admin\ndescription: Keeps the database healthy.\n---\nYou keep it healthy.\n',
     });
-    expect(errors(loaded).map((entry) => [entry.code, entry.line])).toEqual([['member-missing', 2]]);
+    expect(errors(loaded).map((entry) => [entry.code, entry.line])).toEqual([
+      ['member-missing', 2],
+    ]);
   });
 
   it('loads the seed 003 file copied unchanged, with a warning about its name and the id infrastructure-platform', async () => {
     const tree = await writeTempTree({
       ...smallOrg,
-      'agents/acme/org.yaml': `${smallOrg['agents/acme/org.yaml']!}\nmembers:\n  infrastructure-platform: { role: chief, reports_to: boss }\n`,
+      'agents/acme/org.yaml': `${orgYaml}\nmembers:\n  infrastructure-platform: { role: chief, reports_to: boss }\n`,
     });
     cleanups.push(tree.remove);
     await copyFile(seed003, join(tree.dir, 'agents/acme/infrastructure-platform.md'));
@@ -138,7 +174,9 @@ describe('Claude Code subagent files in an org', () => {
     const platform = agent(loaded, 'infrastructure-platform');
     expect(platform.role).toBe('chief');
     expect(platform.tools.map((use) => use.tool)).toEqual(['psql', 'redis-cli', 'pgbench']);
-    const nameWarning = loaded.diagnostics.find((entry) => entry.code === 'subagent-name-broken-encoding');
+    const nameWarning = loaded.diagnostics.find(
+      (entry) => entry.code === 'subagent-name-broken-encoding',
+    );
     expect(nameWarning).toMatchObject({ severity: 'warning', line: 2, column: 7 });
     expect(nameWarning?.message).toContain("meant '🏗️ infrastructure-platform'");
     expect(nameWarning?.message).toContain("loaded with id 'infrastructure-platform'");

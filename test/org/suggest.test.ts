@@ -14,7 +14,9 @@ describe('suggestions', () => {
   });
 
   it('lists what is allowed when nothing is close', () => {
-    expect(suggestion('reprots_to', ['id', 'reports_to'], 'allowed keys')).toBe("did you mean 'reports_to'?");
+    expect(suggestion('reprots_to', ['id', 'reports_to'], 'allowed keys')).toBe(
+      "did you mean 'reports_to'?",
+    );
     expect(suggestion('qqqq', ['id', 'name'], 'allowed keys')).toBe("allowed keys: 'id', 'name'");
   });
 });
