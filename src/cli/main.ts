@@ -5,6 +5,13 @@ import { processOutput } from './output.js';
 import { buildProgram } from './program.js';
 
 /** The `cadre` executable: parse, run, set the exit code; errors print as one clear message. */
+for (const stream of [process.stdout, process.stderr]) {
+  // A reader that stops early (`cadre tree | head`) is not an error.
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 let exitCode = 0;
 const program = buildProgram(processOutput, (code) => {
   exitCode = code;

@@ -78,6 +78,7 @@ export function waitRuleMatches(
   const match = rule.waiting_on ?? 'any';
   const awaited = org.agents.find((agent) => agent.id === waitedOn);
   if (match === 'any') return true;
+  if (match === 'ceo' || match === 'root') return waitedOn === org.root;
   if (match === 'manager') return asker.reports_to === waitedOn;
   if (match === 'peer') return asker.peers.some((peer) => peer.id === waitedOn);
   if (match === 'report') return awaited?.reports_to === asker.id;

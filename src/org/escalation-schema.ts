@@ -28,8 +28,8 @@ export type EscalationTarget = z.infer<typeof EscalationTarget>;
 export const AwaitedMatch = z
   .string()
   .regex(
-    new RegExp(`^(?:any|peer|report|manager|role:(?:${roleNames})|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$`),
-    { error: 'waiting_on is any, peer, report, manager, role:<role>, or an agent id' },
+    new RegExp(`^(?:any|peer|report|manager|ceo|root|role:(?:${roleNames})|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$`),
+    { error: 'waiting_on is any, peer, report, manager, ceo, role:<role>, or an agent id' },
   );
 
 /** A wait-time rule: a request unanswered past `after` goes to `to`. */
