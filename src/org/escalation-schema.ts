@@ -28,7 +28,9 @@ export type EscalationTarget = z.infer<typeof EscalationTarget>;
 export const AwaitedMatch = z
   .string()
   .regex(
-    new RegExp(`^(?:any|peer|report|manager|ceo|root|role:(?:${roleNames})|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$`),
+    new RegExp(
+      `^(?:any|peer|report|manager|ceo|root|role:(?:${roleNames})|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$`,
+    ),
     { error: 'waiting_on is any, peer, report, manager, ceo, role:<role>, or an agent id' },
   );
 
