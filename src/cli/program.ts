@@ -19,5 +19,9 @@ export function buildProgram(output: CommandOutput, setExit: (code: number) => v
   registerValidate(program, output, setExit);
   registerTree(program, output, setExit);
   registerExport(program, output, setExit);
+  program.addHelpText(
+    'after',
+    '\nExamples:\n  $ cadre validate agents/\n  $ cadre tree agents/esa --format json\n  $ cadre export claude-code agents/esa --out .claude --mcp-json .mcp.json',
+  );
   return program;
 }

@@ -152,7 +152,7 @@ describe('cadre export claude-code', () => {
   });
 
   it('prints help with an example for every command', async () => {
-    for (const command of [['validate'], ['tree'], ['export', 'claude-code']]) {
+    for (const command of [[], ['validate'], ['tree'], ['export', 'claude-code']]) {
       const help = await runCli([...command, '--help']);
       expect(help.code, command.join(' ')).toBe(0);
       expect(help.stdout, command.join(' ')).toMatch(/Examples:\n {2}\$ cadre /);
