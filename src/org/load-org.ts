@@ -4,6 +4,7 @@ import { AgentFile } from './agent-schema.js';
 import type { MemberPlacement } from './agent-schema.js';
 import { diagnostic } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
+import { emptyOrg } from './org-definition.js';
 import type { AgentDefinition, LoadedOrg, OrgDefinition, OrgLocators } from './org-definition.js';
 import { OrgFile } from './org-schema.js';
 import type { Target } from './org-schema.js';
@@ -55,18 +56,7 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
   const diagnostics: Diagnostic[] = [];
   const orgPath = join(dir, orgFileName);
   const orgDisplay = display(orgPath);
-  const org: OrgDefinition = {
-    name: basename(dir),
-    root: '',
-    dir,
-    file: orgDisplay,
-    defaults: {},
-    targets: defaultTargets,
-    mcp_servers: {},
-    agents: [],
-    rule_sets: {},
-    rule_set_files: {},
-  };
+  const org: OrgDefinition = { ...emptyOrg(basename(dir), dir, defaultTargets), file: orgDisplay };
   const locators: OrgLocators = { agents: [], ruleSets: {} };
   let members: Record<string, MemberPlacement> = {};
   let paths: { prompts?: string; escalation?: string } | undefined;

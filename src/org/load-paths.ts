@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { diagnostic } from './diagnostic.js';
 import { loadOrg, orgFileName } from './load-org.js';
-import type { LoadedOrg, OrgDefinition } from './org-definition.js';
+import { emptyOrg } from './org-definition.js';
+import type { LoadedOrg } from './org-definition.js';
 import { readSourceText } from './read-source.js';
 import { parseSubagentFile } from './subagent-file.js';
 import { subagentToAgent } from './subagent-to-agent.js';
@@ -16,17 +17,7 @@ import { defaultTargets } from './load-org.js';
 export async function loadSubagentOrg(path: string): Promise<LoadedOrg> {
   const file = relative(process.cwd(), resolve(path)) || path;
   const text = await readSourceText(resolve(path), file);
-  const org: OrgDefinition = {
-    name: basename(path, extname(path)),
-    root: '',
-    dir: resolve(path),
-    defaults: {},
-    targets: defaultTargets,
-    mcp_servers: {},
-    agents: [],
-    rule_sets: {},
-    rule_set_files: {},
-  };
+  const org = emptyOrg(basename(path, extname(path)), resolve(path), defaultTargets);
   if ('problem' in text)
     return { org, diagnostics: [text.problem], locators: { agents: [], ruleSets: {} } };
   const parsed = parseSubagentFile(file, text.text);
@@ -111,17 +102,7 @@ async function hasOrgFile(dir: string): Promise<boolean> {
 
 function missing(path: string, message: string, hint: string): LoadedOrg {
   return {
-    org: {
-      name: basename(path),
-      root: '',
-      dir: resolve(path),
-      defaults: {},
-      targets: {},
-      mcp_servers: {},
-      agents: [],
-      rule_sets: {},
-      rule_set_files: {},
-    },
+    org: emptyOrg(basename(path), resolve(path)),
     diagnostics: [
       diagnostic('error', 'path-invalid', { file: path, line: 1, column: 1 }, message, hint),
     ],

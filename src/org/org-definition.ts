@@ -78,3 +78,22 @@ export interface OrgLocators {
   /** Targets of org.yaml that failed their own checks; tools naming them are not checked again. */
   brokenTargets?: string[];
 }
+
+/** An org with nothing loaded yet: the start of every load, and the result of a path that holds none. */
+export function emptyOrg(
+  name: string,
+  dir: string,
+  targets: Record<string, Target> = {},
+): OrgDefinition {
+  return {
+    name,
+    root: '',
+    dir,
+    defaults: {},
+    targets,
+    mcp_servers: {},
+    agents: [],
+    rule_sets: {},
+    rule_set_files: {},
+  };
+}
