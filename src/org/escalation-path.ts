@@ -24,7 +24,7 @@ export interface EscalationView {
   rules?: string;
   path: EscalationStep[];
   shortcuts: EscalationShortcut[];
-  strikes: { count: number; to: string; rule: string }[];
+  strikes: { count: number; failures?: string[]; to: string; rule: string }[];
   ladders: { rule: string; when: string[]; steps: { to: string[]; wait?: string }[] }[];
 }
 
@@ -134,7 +134,13 @@ export function escalationView(org: OrgDefinition, agent: AgentDefinition): Esca
   }
   for (const rule of rules?.strikes ?? []) {
     const to = resolveTarget(org, agent, rule.to);
-    if (to && to !== agent.id) view.strikes.push({ count: rule.count, to, rule: rule.id });
+    if (to && to !== agent.id) {
+      view.strikes.push(
+        rule.failures
+          ? { count: rule.count, failures: rule.failures, to, rule: rule.id }
+          : { count: rule.count, to, rule: rule.id },
+      );
+    }
   }
   for (const ladder of rules?.ladders ?? []) {
     view.ladders.push({

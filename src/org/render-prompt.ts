@@ -114,8 +114,12 @@ export function renderOrgContext(
         `- ${shortcut.when.join(', ')}: straight to ${label(org, shortcut.to)}, ${shortcut.wait === 'immediate' ? 'at once' : `after ${shortcut.wait}`}`,
       );
     }
-    for (const strike of view.strikes)
-      lines.push(`- ${strike.count} failed attempts on one request: to ${label(org, strike.to)}`);
+    for (const strike of view.strikes) {
+      const kinds = strike.failures ? ` (${strike.failures.join(', ')})` : '';
+      lines.push(
+        `- ${strike.count} failed attempt${strike.count === 1 ? '' : 's'}${kinds} on one request: to ${label(org, strike.to)}`,
+      );
+    }
     for (const ladder of view.ladders) {
       const steps = ladder.steps
         .map((step) => `${step.to.join(' + ')}${step.wait ? ` (${step.wait})` : ''}`)
