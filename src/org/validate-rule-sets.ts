@@ -24,8 +24,22 @@ export function validateRuleSets(context: ValidationContext): Diagnostic[] {
     const locate = locators.ruleSets[name];
     if (!locate) continue;
     const check = (target: EscalationTarget, path: (string | number)[]) => {
-      if (targetKeywords.has(target) || target.startsWith('role:') || target.startsWith('human:'))
+      if (targetKeywords.has(target) || target.startsWith('human:')) return;
+      if (target.startsWith('role:')) {
+        const role = target.slice('role:'.length);
+        if (!org.agents.some((agent) => agent.role === role)) {
+          found.push(
+            diagnostic(
+              'error',
+              'rule-role-absent',
+              locate(path),
+              `'${target}': org '${org.name}' has no agent with the role ${role} (rule set '${name}')`,
+              `roles in this org: ${[...new Set(org.agents.map((agent) => agent.role))].join(', ')}`,
+            ),
+          );
+        }
         return;
+      }
       if (!byId.has(target)) {
         found.push(
           diagnostic(

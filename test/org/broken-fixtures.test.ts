@@ -359,6 +359,15 @@ const fixtures: readonly BrokenFixture[] = [
     column: 9,
   },
   {
+    fixture: 'rule-role-absent',
+    title: 'reports a rule that escalates to a role no agent of the org has',
+    code: 'rule-role-absent',
+    file: 'escalation/standard.yaml',
+    line: 5,
+    column: 9,
+    hint: 'roles in this org: ceo, chief',
+  },
+  {
     fixture: 'rule-set-name',
     title: 'reports a rule set whose name differs from its file name',
     code: 'rule-set-name',
