@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CommandOutput } from './output.js';
 import { registerExport } from './export-command.js';
+import { registerRun } from './run-command.js';
 import { registerTree } from './tree-command.js';
 import { registerValidate } from './validate-command.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(output: CommandOutput, setExit: (code: number) => v
   registerValidate(program, output, setExit);
   registerTree(program, output, setExit);
   registerExport(program, output, setExit);
+  registerRun(program, output, setExit);
   program.addHelpText(
     'after',
     '\nExamples:\n  $ cadre validate agents/\n  $ cadre tree agents/esa --format json\n  $ cadre export claude-code agents/esa --out .claude --mcp-json .mcp.json',

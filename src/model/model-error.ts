@@ -9,7 +9,14 @@ export class ModelError extends CadreError {
   /** Attempts made before giving up. */
   readonly attempts: number;
 
-  constructor(options: { message: string; status?: number; retryable: boolean; attempts: number; hint?: string; cause?: unknown }) {
+  constructor(options: {
+    message: string;
+    status?: number;
+    retryable: boolean;
+    attempts: number;
+    hint?: string;
+    cause?: unknown;
+  }) {
     super({ code: 'model-error', ...options });
     this.status = options.status;
     this.retryable = options.retryable;

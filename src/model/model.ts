@@ -9,7 +9,12 @@ export interface ModelTool {
   name: string;
   description: string;
   /** JSON Schema of the tool's input (an object schema). */
-  input_schema: { type: 'object'; properties?: Record<string, unknown>; required?: string[]; [key: string]: unknown };
+  input_schema: {
+    type: 'object';
+    properties?: Record<string, unknown>;
+    required?: string[];
+    [key: string]: unknown;
+  };
 }
 
 /** Text the model wrote. */
@@ -52,13 +57,14 @@ export interface ModelUsage {
 }
 
 /** Why the model stopped. */
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'pause_turn' | 'refusal';
+export type StopReason =
+  'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'pause_turn' | 'refusal';
 
 /** One turn to run: who asks (for logs and the fake server), and the request itself. */
 export interface ModelRequest {
   /** The agent whose session this is. */
   agent: string;
-  /** Model id, such as `claude-sonnet-4-5`. */
+  /** Model id, such as `claude-sonnet-4-6`. */
   model: string;
   system: string;
   messages: ModelMessage[];

@@ -119,7 +119,7 @@ export const AgentFile = z.strictObject({
   description: z.string({ error: 'description says when to call on this agent' }).min(1),
   model: z
     .string()
-    .regex(/^\S+$/, { error: 'model is one word, such as claude-sonnet-4-5' })
+    .regex(/^\S+$/, { error: 'model is one word, such as claude-sonnet-4-6' })
     .optional(),
   prompt: PromptReference,
 });

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   toolHost: ToolHost;
   /** Model id for agents and orgs that name none. */
   defaultModel?: string;
+  /** Model id every agent uses, whatever it names (`cadre run --model <id>`). */
+  modelOverride?: string;
   /** How many model calls may run at once across the runtime. Default 8. */
   maxConcurrentModelCalls?: number;
   /** Output tokens one model call may produce. Default 4096. */
@@ -316,7 +318,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             {
               agent: agent.id,
               model:
-                agent.model ?? org.defaults.model ?? options.defaultModel ?? 'claude-sonnet-4-5',
+                options.modelOverride ??
+                agent.model ??
+                org.defaults.model ??
+                options.defaultModel ??
+                'claude-sonnet-4-6',
               system: systemOf(agent),
               messages: session.messages,
               tools: toolsOf(agent),

@@ -1,0 +1,46 @@
+import type { RunEvent, RunTotals } from '../runtime/run-event.js';
+
+function shorten(text: string, length = 90): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
+}
+
+/**
+ * One line per event worth a person's attention (delegations, questions, escalations, tool calls,
+ * answers, guards, retries); `undefined` for the rest.
+ */
+export function eventLine(event: RunEvent): string | undefined {
+  switch (event.type) {
+    case 'run-start':
+      return `run ${event.runId.slice(0, 8)} · org ${event.org} · entry ${event.entry}`;
+    case 'message-sent': {
+      const arrow = event.kind === 'reply' ? '⇠' : '→';
+      const label = event.kind === 'task' ? 'task' : event.kind;
+      return `  ${event.from} ${arrow} ${event.to}  ${label}${event.kind === 'escalation' ? ` [${event.severity}]` : ''}: ${shorten(event.text)}`;
+    }
+    case 'tool-call-start':
+      return event.tool.includes('__')
+        ? `  ${event.agent} ⚙ ${event.tool} ${shorten(JSON.stringify(event.input), 60)}`
+        : undefined;
+    case 'tool-call-end':
+      return event.isError
+        ? `  ${event.agent} ✗ ${event.tool}: ${shorten(event.output)}`
+        : undefined;
+    case 'model-call-retry':
+      return `  ${event.agent} ↻ model retry ${event.attempt} in ${event.delayMs} ms: ${shorten(event.reason, 60)}`;
+    case 'model-call-error':
+      return `  ${event.agent} ✗ model: ${shorten(event.error)}`;
+    case 'guard-tripped':
+      return `  ${event.agent} ⛔ ${event.guard}: ${shorten(event.detail)}`;
+    default:
+      return undefined;
+  }
+}
+
+/** The closing summary: model calls, tokens, cache-read share, cost, wall time. */
+export function summaryLine(totals: RunTotals): string {
+  const input = totals.inputTokens + totals.cacheReadTokens + totals.cacheWriteTokens;
+  const share = input === 0 ? 0 : Math.round((totals.cacheReadTokens / input) * 100);
+  const tokens = (input + totals.outputTokens).toLocaleString('en-US');
+  return `${totals.modelCalls} model calls · ${tokens} tokens (${share}% read from cache) · ${totals.toolCalls} tool calls · ${totals.messages} messages · $${totals.costUsd.toFixed(4)} · ${(totals.wallMs / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,46 @@
+import type { MessagesRequest, RequestMessage } from './request-body.js';
+
+/** The system prompt as one text (blocks joined by blank lines). */
+export function systemText(system: MessagesRequest['system']): string {
+  if (system === undefined) return '';
+  if (typeof system === 'string') return system;
+  return system.map((block) => block.text).join('\n\n');
+}
+
+/** The text blocks of a message, joined by newlines. */
+export function messageText(message: RequestMessage | undefined): string {
+  if (!message) return '';
+  if (typeof message.content === 'string') return message.content;
+  return message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
+}
+
+/** The text of the first user message: the task the agent was given. */
+export function taskText(messages: readonly RequestMessage[]): string {
+  return messageText(messages.find((message) => message.role === 'user'));
+}
+
+/**
+ * The text contents of the tool_result blocks of the last user message, in order
+ * (a result made of blocks contributes its text blocks joined by newlines).
+ */
+export function lastToolResults(messages: readonly RequestMessage[]): string[] {
+  const last = messages.findLast((message) => message.role === 'user');
+  if (!last || typeof last.content === 'string') return [];
+  return last.content.flatMap((block) => {
+    if (block.type !== 'tool_result') return [];
+    if (block.content === undefined) return [''];
+    if (typeof block.content === 'string') return [block.content];
+    return [
+      block.content
+        .flatMap((part) =>
+          part.type === 'text' && typeof part.text === 'string' ? [part.text] : [],
+        )
+        .join('\n'),
+    ];
+  });
+}
+
+/** How many assistant messages the conversation holds: the 0-based index of this turn. */
+export function assistantTurns(messages: readonly RequestMessage[]): number {
+  return messages.filter((message) => message.role === 'assistant').length;
+}
