@@ -16,6 +16,8 @@ export interface ChosenModel {
   mode: 'rehearsal' | 'anthropic';
   /** The rehearsal script in use, if any. */
   script?: string;
+  /** The fake server's request log, in a rehearsal. */
+  requestLog?: () => readonly unknown[];
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function chooseModel(
       model,
       mode: 'rehearsal',
       ...(scriptFile ? { script: scriptFile } : {}),
+      requestLog: () => server.requests,
       close: () => server.close(),
     };
   }

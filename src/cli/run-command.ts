@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createMemoryBus } from '../a2a/memory-bus.js';
 import { CadreError } from '../errors.js';
@@ -15,6 +16,7 @@ export interface RunOptions {
   to?: string;
   model?: string;
   json?: boolean;
+  rehearsalLog?: string;
 }
 
 /** Runs one task on an org and prints the answer; resolves to the exit code (0 completed, 1 otherwise). */
@@ -63,7 +65,10 @@ export async function runTask(
     if (!options.json) {
       if (result.status === 'completed') output.out(result.answer ?? '');
       else output.error(`run ${result.status}: ${result.error ?? ''}`);
-      output.error(summaryLine(result.totals));
+      output.error(summaryLine(result.totals, chosen.mode === 'rehearsal'));
+    }
+    if (options.rehearsalLog && chosen.requestLog) {
+      await writeFile(options.rehearsalLog, `${JSON.stringify(chosen.requestLog(), null, 2)}\n`);
     }
     return result.status === 'completed' ? 0 : 1;
   } finally {
@@ -92,6 +97,10 @@ export function registerRun(
     .option(
       '--json',
       'print the events as NDJSON, one per line; the last is run-end with the answer',
+    )
+    .option(
+      '--rehearsal-log <file>',
+      "in a rehearsal, write the fake API server's request log (times, agent, status, body) to this file",
     )
     .addHelpText(
       'after',

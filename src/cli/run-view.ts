@@ -14,9 +14,8 @@ export function eventLine(event: RunEvent): string | undefined {
     case 'run-start':
       return `run ${event.runId.slice(0, 8)} · org ${event.org} · entry ${event.entry}`;
     case 'message-sent': {
-      const arrow = event.kind === 'reply' ? '⇠' : '→';
-      const label = event.kind === 'task' ? 'task' : event.kind;
-      return `  ${event.from} ${arrow} ${event.to}  ${label}${event.kind === 'escalation' ? ` [${event.severity}]` : ''}: ${shorten(event.text)}`;
+      const label = event.kind;
+      return `  ${event.from} → ${event.to}  ${label}${event.kind === 'escalation' ? ` [${event.severity}]` : ''}: ${shorten(event.text)}`;
     }
     case 'tool-call-start':
       return event.tool.includes('__')
@@ -37,10 +36,10 @@ export function eventLine(event: RunEvent): string | undefined {
   }
 }
 
-/** The closing summary: model calls, tokens, cache-read share, cost, wall time. */
-export function summaryLine(totals: RunTotals): string {
+/** The closing summary: model calls, tokens, cache-read share, cost (estimated in a rehearsal), wall time. */
+export function summaryLine(totals: RunTotals, rehearsal = false): string {
   const input = totals.inputTokens + totals.cacheReadTokens + totals.cacheWriteTokens;
   const share = input === 0 ? 0 : Math.round((totals.cacheReadTokens / input) * 100);
   const tokens = (input + totals.outputTokens).toLocaleString('en-US');
-  return `${totals.modelCalls} model calls · ${tokens} tokens (${share}% read from cache) · ${totals.toolCalls} tool calls · ${totals.messages} messages · $${totals.costUsd.toFixed(4)} · ${(totals.wallMs / 1000).toFixed(1)} s`;
+  return `${totals.modelCalls} model calls · ${tokens} tokens (${share}% read from cache) · ${totals.toolCalls} tool calls · ${totals.messages} messages · ${rehearsal ? `nothing spent (would be $${totals.costUsd.toFixed(4)})` : `$${totals.costUsd.toFixed(4)}`} · ${(totals.wallMs / 1000).toFixed(1)} s`;
 }
