@@ -19,3 +19,26 @@ export { treeView } from './org/tree-view.js';
 export type { TreeView } from './org/tree-view.js';
 export { exportClaudeCode } from './org/export-claude-code.js';
 export { builtinTools } from './org/tool-catalog.js';
+export { createRuntime, userAgentId } from './runtime/runtime.js';
+export type { RunHandle, RunResult, Runtime, RuntimeOptions } from './runtime/runtime.js';
+export type { RunEvent, RunTotals, GuardName } from './runtime/run-event.js';
+export type {
+  Model,
+  ModelRequest,
+  ModelResponse,
+  ModelEvent,
+  ModelMessage,
+  ModelTool,
+  ModelUsage,
+} from './model/model.js';
+export { AnthropicModel } from './model/anthropic-model.js';
+export type { AnthropicModelOptions } from './model/anthropic-model.js';
+export { ModelError } from './model/model-error.js';
+export { costOf, modelPrices } from './model/prices.js';
+export type { Bus, MessageHandler } from './a2a/bus.js';
+export { A2AMessage, messageText } from './a2a/message.js';
+export { createMemoryBus } from './a2a/memory-bus.js';
+export type { Store, RunRecord } from './store/store.js';
+export { createMemoryStore } from './store/memory-store.js';
+export type { ToolHost, ToolOutcome, ToolCallContext } from './mcp/tool-host.js';
+export { createRehearsalToolHost } from './mcp/rehearsal-tool-host.js';

@@ -19,3 +19,6 @@ export {
   loadRehearsalScript,
   parseRehearsalScript,
 } from './model/fake-server/load-script.js';
+export { ScriptedModel, toolResultsOf } from './model/scripted-model.js';
+export type { ScriptedDecision, ScriptedTurn } from './model/scripted-model.js';
+export { createMemoryBus } from './a2a/memory-bus.js';

@@ -106,12 +106,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (event.type !== 'model-text-delta') track(store.appendEvent(event));
   };
 
-  const toolsOf = (agent: AgentDefinition): ModelTool[] => [
-    ...orgToolsFor(org, agent),
-    ...toolHost.toolsFor(agent),
-  ];
-  const systemOf = (agent: AgentDefinition): string =>
-    `${renderPrompt(org, agent)}\nWork through your tools. When you have the answer, end your turn with it as plain text: that text goes back to whoever asked you.`;
+  // An agent's tools and system prompt never change during the runtime's life: build them once,
+  // so every turn sends byte-identical prefixes (prompt caching) and pays nothing to render them.
+  const toolsCache = new Map<string, ModelTool[]>();
+  const systemCache = new Map<string, string>();
+  const toolsOf = (agent: AgentDefinition): ModelTool[] => {
+    let tools = toolsCache.get(agent.id);
+    if (!tools) {
+      tools = [...orgToolsFor(org, agent), ...toolHost.toolsFor(agent)];
+      toolsCache.set(agent.id, tools);
+    }
+    return tools;
+  };
+  const systemOf = (agent: AgentDefinition): string => {
+    let system = systemCache.get(agent.id);
+    if (system === undefined) {
+      system = `${renderPrompt(org, agent)}\nWork through your tools. When you have the answer, end your turn with it as plain text: that text goes back to whoever asked you.`;
+      systemCache.set(agent.id, system);
+    }
+    return system;
+  };
 
   async function send(
     run: RunContext,
@@ -517,7 +531,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       });
     };
     if (!isOrgTool(use.name)) {
-      const allowed = toolHost.toolsFor(agent).some((tool) => tool.name === use.name);
+      const allowed = toolsOf(agent).some((tool) => tool.name === use.name);
       if (!allowed)
         return finish(
           `unknown tool ${use.name}; your tools: ${toolsOf(agent)
