@@ -20,7 +20,13 @@ export type { TreeView } from './org/tree-view.js';
 export { exportClaudeCode } from './org/export-claude-code.js';
 export { builtinTools } from './org/tool-catalog.js';
 export { createRuntime, userAgentId } from './runtime/runtime.js';
-export type { RunHandle, RunResult, Runtime, RuntimeOptions } from './runtime/runtime.js';
+export type {
+  RunHandle,
+  RunOptions,
+  RunResult,
+  Runtime,
+  RuntimeOptions,
+} from './runtime/runtime.js';
 export type { RunEvent, RunTotals, GuardName } from './runtime/run-event.js';
 export type {
   Model,

@@ -1,17 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createMemoryBus } from '../a2a/memory-bus.js';
 import { CadreError } from '../errors.js';
-import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
-import { createRuntime } from '../runtime/runtime.js';
-import { createMemoryStore } from '../store/memory-store.js';
-import { loadValidOrgs } from './load-valid-orgs.js';
-import { chooseModel } from './model-choice.js';
+import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
-import { eventLine, summaryLine } from './run-view.js';
+import { watchRun } from './watch-run.js';
+import type { RunDisplay } from './watch-run.js';
 
 /** Options of `cadre run`. */
-export interface RunOptions {
+export interface RunCommandOptions {
   org: string;
   to?: string;
   model?: string;
@@ -19,62 +14,61 @@ export interface RunOptions {
   rehearsalLog?: string;
 }
 
+/** The display for a run: NDJSON when asked, a live tree on a terminal, else lines. */
+export function displayOf(json: boolean | undefined, output: CommandOutput): RunDisplay {
+  return json ? 'json' : output.interactive ? 'tree' : 'lines';
+}
+
 /** Runs one task on an org and prints the answer; resolves to the exit code (0 completed, 1 otherwise). */
 export async function runTask(
   task: string,
-  options: RunOptions,
+  options: RunCommandOptions,
   output: CommandOutput,
   signal?: AbortSignal,
 ): Promise<number> {
-  const orgs = await loadValidOrgs([options.org], output);
-  if (!orgs) return 1;
-  const [org] = orgs;
-  if (!org || orgs.length > 1) {
-    output.error(
-      `cadre run: ${options.org} holds ${orgs.length} orgs; name one org folder, such as agents/esa`,
-    );
-    return 1;
-  }
-  const chosen = await chooseModel(options.model, org);
-  const bus = createMemoryBus();
-  const runtime = createRuntime({
-    org,
-    model: chosen.model,
-    bus,
-    store: createMemoryStore(),
-    toolHost: createRehearsalToolHost(),
-    ...(chosen.modelId ? { modelOverride: chosen.modelId } : {}),
-  });
+  const opened = await openRuntime('run', options.org, options.model, output);
+  if (!opened) return 1;
   try {
-    const handle = runtime.run(task, options.to === undefined ? {} : { to: options.to });
+    const handle = opened.runtime.run(task, options.to === undefined ? {} : { to: options.to });
     signal?.addEventListener('abort', () => handle.cancel(), { once: true });
-    if (!options.json && chosen.mode === 'rehearsal') {
+    const rehearsal = opened.chosen.mode === 'rehearsal';
+    if (!options.json && rehearsal) {
       output.error(
-        `rehearsal: no tokens are spent and no database is touched${chosen.script ? ` (script ${chosen.script})` : ''}`,
+        `rehearsal: no tokens are spent and no database is touched${opened.chosen.script ? ` (script ${opened.chosen.script})` : ''}`,
       );
     }
-    for await (const event of handle.events) {
-      if (options.json) {
-        if (event.type !== 'model-text-delta') output.out(JSON.stringify(event));
-      } else {
-        const line = eventLine(event);
-        if (line) output.error(line);
-      }
-    }
-    const result = await handle.result;
-    if (!options.json) {
-      if (result.status === 'completed') output.out(result.answer ?? '');
-      else output.error(`run ${result.status}: ${result.error ?? ''}`);
-      output.error(summaryLine(result.totals, chosen.mode === 'rehearsal'));
-    }
-    if (options.rehearsalLog && chosen.requestLog) {
-      await writeFile(options.rehearsalLog, `${JSON.stringify(chosen.requestLog(), null, 2)}\n`);
-    }
+    const result = await watchRun(
+      handle,
+      opened.org,
+      displayOf(options.json, output),
+      rehearsal,
+      output,
+    );
     return result.status === 'completed' ? 0 : 1;
   } finally {
-    await runtime.close();
-    await bus.close();
-    await chosen.close();
+    await opened.close(options.rehearsalLog);
+  }
+}
+
+/** Runs a command body, turning a CadreError into its message and exit code 1; Ctrl-C cancels through the signal. */
+export async function withCancel(
+  command: string,
+  output: CommandOutput,
+  body: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await body(controller.signal);
+  } catch (error) {
+    if (error instanceof CadreError) {
+      output.error(`cadre ${command}: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', stop);
   }
 }
 
@@ -106,19 +100,7 @@ export function registerRun(
       'after',
       '\nExamples:\n  $ cadre run --model rehearsal --org agents/esa "Check the database and cache health"\n  $ cadre run --org agents/heir --to data-orchestrator "Design the orders schema"\n  $ cadre run --model auto --json "Why is the cache hit ratio low?" > run.ndjson',
     )
-    .action(async (task: string, options: RunOptions) => {
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      try {
-        setExit(await runTask(task, options, output, controller.signal));
-      } catch (error) {
-        if (error instanceof CadreError) {
-          output.error(`cadre run: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`);
-          setExit(1);
-        } else throw error;
-      } finally {
-        process.off('SIGINT', stop);
-      }
+    .action(async (task: string, options: RunCommandOptions) => {
+      setExit(await withCancel('run', output, (signal) => runTask(task, options, output, signal)));
     });
 }

@@ -4,7 +4,7 @@ import type { Bus } from '../a2a/bus.js';
 import { A2AMessage, messageSchemaVersion, messageText } from '../a2a/message.js';
 import type { MessageKind } from '../a2a/message.js';
 import type { ToolHost } from '../mcp/tool-host.js';
-import type { Model, ModelTool, ToolUseBlock } from '../model/model.js';
+import type { Model, ModelMessage, ModelTool, ToolUseBlock } from '../model/model.js';
 import { ModelError } from '../model/model-error.js';
 import { CadreError } from '../errors.js';
 import { peerWait } from '../org/escalation-path.js';
@@ -63,11 +63,24 @@ export interface RunHandle {
 
 /** A live org: sessions that delegate, ask, escalate and answer over the bus. */
 export interface Runtime {
-  run(task: string, options?: { to?: string }): RunHandle;
+  /**
+   * Starts a run. `history` holds earlier exchanges with the entry agent (a chat): they open
+   * its conversation, so it answers with them in mind.
+   */
+  run(task: string, options?: RunOptions): RunHandle;
   close(): Promise<void>;
 }
 
+/** Options of one run. */
+export interface RunOptions {
+  /** The entry agent; the org's root unless given. */
+  to?: string;
+  /** Earlier exchanges with the entry agent, oldest first. */
+  history?: { task: string; answer: string }[];
+}
+
 interface RunContext {
+  history: { task: string; answer: string }[];
   runId: string;
   entry: string;
   task: string;
@@ -706,7 +719,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       chain: chainOf(request).includes(agent.id)
         ? chainOf(request)
         : [...chainOf(request), agent.id],
-      messages: [{ role: 'user', content: `${heading}:\n\n${messageText(request)}` }],
+      messages: [
+        ...(request.messageId === run.requestId
+          ? run.history.flatMap((exchange): ModelMessage[] => [
+              { role: 'user', content: exchange.task },
+              { role: 'assistant', content: exchange.answer },
+            ])
+          : []),
+        { role: 'user', content: `${heading}:\n\n${messageText(request)}` },
+      ],
       toolOrder: [],
       results: new Map(),
       open: new Map(),
@@ -808,6 +829,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       let finish: (result: RunResult) => void = () => undefined;
       const resultPromise = new Promise<RunResult>((resolve) => (finish = resolve));
       const run: RunContext = {
+        history: runOptions.history ?? [],
         runId,
         entry,
         task,

@@ -300,6 +300,32 @@ describe('choosing what to answer', () => {
     expect(await answer('Why is the disk full?')).toEqual([{ type: 'text', text: 'default path' }]);
   });
 
+  it('starts the steps again for a new task after chat history', async () => {
+    const server = await serve(script);
+    const client = clientOf(server, 0);
+    const history: MessageParam[] = [
+      { role: 'user', content: 'Check health' },
+      { role: 'assistant', content: 'All healthy.' },
+      { role: 'user', content: 'Check again' },
+    ];
+    const first = await client.messages.create({
+      model,
+      max_tokens: 1024,
+      system: systemOf('layer-1'),
+      messages: ask('Check again'),
+    });
+    const afterHistory = await client.messages.create({
+      model,
+      max_tokens: 1024,
+      system: systemOf('layer-1'),
+      messages: history,
+    });
+    expect(afterHistory.content.map((block) => block.type)).toEqual(
+      first.content.map((block) => block.type),
+    );
+    expect(server.requests.map((entry) => entry.turn)).toEqual([1, 1]);
+  });
+
   it('answers with the fallback beyond the list, for unknown agents and without an agent', async () => {
     const server = await serve(script);
     const client = clientOf(server, 0);
@@ -309,8 +335,14 @@ describe('choosing what to answer', () => {
     };
     const beyond: MessageParam[] = [
       ...afterTools(['up']),
-      { role: 'assistant', content: 'done' },
-      { role: 'user', content: 'And now?' },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_again', name: 'psql__health', input: {} }],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 'toolu_again', content: 'still up' }],
+      },
     ];
 
     expect(await answer(systemOf('layer-1'), beyond)).toEqual([

@@ -14,9 +14,22 @@ export function messageText(message: RequestMessage | undefined): string {
   return message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
 }
 
-/** The text of the first user message: the task the agent was given. */
+/** Whether a message is a person's or agent's words (text), not tool results. */
+function isTextTurn(message: RequestMessage): boolean {
+  return (
+    message.role === 'user' &&
+    (typeof message.content === 'string' || message.content.some((block) => block.type === 'text'))
+  );
+}
+
+/** Where the current task starts: the last user message with text (earlier ones are chat history). */
+function taskStart(messages: readonly RequestMessage[]): number {
+  return Math.max(0, messages.findLastIndex(isTextTurn));
+}
+
+/** The text of the current task: the last user message that holds text, not tool results. */
 export function taskText(messages: readonly RequestMessage[]): string {
-  return messageText(messages.find((message) => message.role === 'user'));
+  return messageText(messages[taskStart(messages)]);
 }
 
 /**
@@ -40,7 +53,11 @@ export function lastToolResults(messages: readonly RequestMessage[]): string[] {
   });
 }
 
-/** How many assistant messages the conversation holds: the 0-based index of this turn. */
+/**
+ * How many assistant messages answer the current task: the 0-based index of this turn. Earlier
+ * exchanges of a chat (before the last text message) do not count.
+ */
 export function assistantTurns(messages: readonly RequestMessage[]): number {
-  return messages.filter((message) => message.role === 'assistant').length;
+  return messages.slice(taskStart(messages)).filter((message) => message.role === 'assistant')
+    .length;
 }
