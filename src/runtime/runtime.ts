@@ -3,7 +3,10 @@ import PQueue from 'p-queue';
 import type { Bus } from '../a2a/bus.js';
 import { A2AMessage, messageSchemaVersion, messageText } from '../a2a/message.js';
 import type { MessageKind } from '../a2a/message.js';
+import { createMemoryBus } from '../a2a/memory-bus.js';
+import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
 import type { ToolHost } from '../mcp/tool-host.js';
+import { createMemoryStore } from '../store/memory-store.js';
 import type { Model, ModelMessage, ModelTool, ToolUseBlock } from '../model/model.js';
 import { ModelError } from '../model/model-error.js';
 import { CadreError } from '../errors.js';
@@ -26,9 +29,12 @@ export const userAgentId = '@user';
 export interface RuntimeOptions {
   org: OrgDefinition;
   model: Model;
-  bus: Bus;
-  store: Store;
-  toolHost: ToolHost;
+  /** The message bus; a memory bus (closed with the runtime) unless given. */
+  bus?: Bus;
+  /** Where runs and events are kept; a memory store unless given. */
+  store?: Store;
+  /** The agents' MCP tools; the rehearsal host (calls answer what would have run) unless given. */
+  toolHost?: ToolHost;
   /** Model id for agents and orgs that name none. */
   defaultModel?: string;
   /** Model id every agent uses, whatever it names (`cadre run --model <id>`). */
@@ -95,7 +101,11 @@ interface RunContext {
 
 /** Creates a runtime for an org. Every agent's inbox is subscribed on the bus at once. */
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const { org, model, bus, store, toolHost } = options;
+  const { org, model } = options;
+  const ownBus = options.bus === undefined;
+  const bus = options.bus ?? createMemoryBus();
+  const store = options.store ?? createMemoryStore();
+  const toolHost = options.toolHost ?? createRehearsalToolHost();
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
   const limiter = new PQueue({ concurrency: options.maxConcurrentModelCalls ?? 8 });
@@ -888,6 +898,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       for (const unsubscribe of unsubscribers) unsubscribe();
       limiter.clear();
       await Promise.allSettled([...work]);
+      if (ownBus) await bus.close();
     },
   };
 }
