@@ -48,3 +48,18 @@ export function chainOf(message: A2AMessage): string[] {
 export function replyFailed(message: A2AMessage): boolean {
   return message.parts.some((part) => part.kind === 'data' && part.data.failed === true);
 }
+
+/** Records the result of one tool call of a session's last turn. */
+export function recordResult(
+  session: SessionState,
+  toolUseId: string,
+  content: string,
+  isError: boolean,
+): void {
+  session.results.set(toolUseId, {
+    type: 'tool_result',
+    tool_use_id: toolUseId,
+    content,
+    ...(isError ? { is_error: true } : {}),
+  });
+}

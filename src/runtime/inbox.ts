@@ -1,0 +1,125 @@
+import type { A2AMessage } from '../a2a/message.js';
+import { messageText } from '../a2a/message.js';
+import type { ModelMessage } from '../model/model.js';
+import type { AgentDefinition } from '../org/org-definition.js';
+import type { Kernel, RunContext } from './kernel.js';
+import { userAgentId } from './runtime-types.js';
+import { chainOf, recordResult, replyFailed } from './session.js';
+import type { SessionState } from './session.js';
+import { continueIfComplete, runTurn } from './session-turn.js';
+
+/** Opens a session for an incoming task, question or escalation (once per message) and runs its first turn. */
+export async function startSession(
+  kernel: Kernel,
+  run: RunContext,
+  agent: AgentDefinition,
+  request: A2AMessage,
+): Promise<void> {
+  const { now, sessions, byId, emit } = kernel;
+  const id = `${agent.id}:${request.messageId}`;
+  if (sessions.has(id)) return;
+  const asker =
+    request.from === userAgentId
+      ? 'the person running this org'
+      : `${request.from} (${byId.get(request.from)?.name ?? request.from})`;
+  const heading =
+    request.kind === 'task'
+      ? `Task from ${asker}`
+      : request.kind === 'question'
+        ? `Question from ${asker}`
+        : `Escalation (${request.severity}${request.tags.length > 0 ? `, ${request.tags.join(', ')}` : ''}) from ${asker}`;
+  const session: SessionState = {
+    id,
+    runId: run.runId,
+    agent,
+    request,
+    chain: chainOf(request).includes(agent.id) ? chainOf(request) : [...chainOf(request), agent.id],
+    messages: [
+      ...(request.messageId === run.requestId
+        ? run.history.flatMap((exchange): ModelMessage[] => [
+            { role: 'user', content: exchange.task },
+            { role: 'assistant', content: exchange.answer },
+          ])
+        : []),
+      { role: 'user', content: `${heading}:\n\n${messageText(request)}` },
+    ],
+    toolOrder: [],
+    results: new Map(),
+    open: new Map(),
+    turns: 0,
+    tokens: 0,
+    status: 'running',
+  };
+  sessions.set(id, session);
+  emit(run, {
+    type: 'session-start',
+    runId: run.runId,
+    agent: agent.id,
+    at: now(),
+    sessionId: id,
+    asker: request.from,
+    kind: request.kind,
+    taskId: request.taskId,
+  });
+  await runTurn(kernel, run, session);
+}
+
+/** Puts an answer into the session that waits on it; the session goes on once every request it sent is answered. */
+export async function resume(kernel: Kernel, run: RunContext, message: A2AMessage): Promise<void> {
+  const { waitingOn } = kernel;
+  const session = message.inReplyTo === undefined ? undefined : waitingOn.get(message.inReplyTo);
+  if (!session || message.inReplyTo === undefined) return;
+  const open = session.open.get(message.inReplyTo);
+  if (!open) return;
+  waitingOn.delete(message.inReplyTo);
+  session.open.delete(message.inReplyTo);
+  const failed = replyFailed(message);
+  recordResult(
+    session,
+    open.toolUseId,
+    `${failed ? 'Failed' : 'Answer'} from ${message.from}: ${messageText(message)}`,
+    failed,
+  );
+  await continueIfComplete(kernel, run, session);
+}
+
+/** The bus handler of one agent's inbox (or the person's): idempotent on messageId. */
+export function handlerFor(kernel: Kernel, agentId: string) {
+  const { runs, handled, byId, track, endRun } = kernel;
+  return async (message: A2AMessage) => {
+    if (handled.has(message.messageId)) return;
+    handled.add(message.messageId);
+    const run = runs.get(message.contextId);
+    if (!run || run.done) return;
+    if (agentId === userAgentId) {
+      if (message.kind === 'reply' && message.inReplyTo === run.requestId) {
+        endRun(
+          run,
+          replyFailed(message)
+            ? { status: 'failed', error: messageText(message) }
+            : { status: 'completed', answer: messageText(message) },
+        );
+      }
+      return;
+    }
+    const agent = byId.get(agentId);
+    if (!agent) return;
+    if (message.kind === 'reply')
+      track(
+        resume(kernel, run, message).catch((error: unknown) =>
+          endRun(run, { status: 'failed', error: String(error) }),
+        ),
+      );
+    else if (
+      message.kind === 'task' ||
+      message.kind === 'question' ||
+      message.kind === 'escalation'
+    ) {
+      track(
+        startSession(kernel, run, agent, message).catch((error: unknown) =>
+          endRun(run, { status: 'failed', error: String(error) }),
+        ),
+      );
+    }
+  };
+}

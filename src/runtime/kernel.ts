@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import PQueue from 'p-queue';
+import type { Bus } from '../a2a/bus.js';
+import { A2AMessage, messageSchemaVersion, messageText } from '../a2a/message.js';
+import type { MessageKind } from '../a2a/message.js';
+import { createMemoryBus } from '../a2a/memory-bus.js';
+import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
+import type { ToolHost } from '../mcp/tool-host.js';
+import type { Model, ModelTool } from '../model/model.js';
+import type { AgentDefinition, OrgDefinition } from '../org/org-definition.js';
+import type { OrgLimits } from '../org/org-schema.js';
+import { renderPrompt } from '../org/render-prompt.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import type { Store } from '../store/store.js';
+import type { AsyncQueue } from './async-queue.js';
+import { orgToolsFor } from './org-tools.js';
+import type { GuardName, RunEvent, RunTotals } from './run-event.js';
+import { userAgentId } from './runtime-types.js';
+import type { RunResult, RuntimeOptions } from './runtime-types.js';
+import type { SessionState } from './session.js';
+
+/** One run in progress, as the runtime tracks it. */
+export interface RunContext {
+  history: { task: string; answer: string }[];
+  runId: string;
+  entry: string;
+  task: string;
+  startedAt: number;
+  requestId: string;
+  controller: AbortController;
+  totals: RunTotals;
+  queue: AsyncQueue<RunEvent>;
+  finish: (result: RunResult) => void;
+  done: boolean;
+}
+
+/** What to send: the routing fields of an A2A message and its text. */
+export interface Outgoing {
+  messageId?: string;
+  from: string;
+  to: string;
+  kind: MessageKind;
+  text: string;
+  taskId: string;
+  hop: number;
+  inReplyTo?: string;
+  severity?: A2AMessage['severity'];
+  tags?: string[];
+  data?: Record<string, unknown>;
+  deadline?: number;
+}
+
+/**
+ * The runtime's shared parts: the seams, the clocks, the maps of runs and sessions, and the few
+ * operations every part uses (emit an event, send a message, end a run, trip a guard).
+ */
+export interface Kernel {
+  org: OrgDefinition;
+  model: Model;
+  bus: Bus;
+  store: Store;
+  toolHost: ToolHost;
+  ownBus: boolean;
+  now: () => number;
+  newId: () => string;
+  limiter: PQueue;
+  maxOutputTokens: number;
+  limits: OrgLimits;
+  maxHops: number;
+  modelOverride: string | undefined;
+  defaultModel: string | undefined;
+  runs: Map<string, RunContext>;
+  sessions: Map<string, SessionState>;
+  waitingOn: Map<string, SessionState>;
+  handled: Set<string>;
+  work: Set<Promise<void>>;
+  byId: Map<string, AgentDefinition>;
+  track(promise: Promise<void>): void;
+  emit(run: RunContext, event: RunEvent): void;
+  toolsOf(agent: AgentDefinition): ModelTool[];
+  systemOf(agent: AgentDefinition): string;
+  send(run: RunContext, fields: Outgoing): Promise<A2AMessage>;
+  endRun(run: RunContext, result: Omit<RunResult, 'runId' | 'totals'>): void;
+  tripGuard(run: RunContext, session: SessionState, guard: GuardName, detail: string): void;
+}
+
+/** Builds the kernel of a runtime from its options. */
+export function createKernel(options: RuntimeOptions): Kernel {
+  const { org, model } = options;
+  const ownBus = options.bus === undefined;
+  const bus = options.bus ?? createMemoryBus();
+  const store = options.store ?? createMemoryStore();
+  const toolHost = options.toolHost ?? createRehearsalToolHost();
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const limiter = new PQueue({ concurrency: options.maxConcurrentModelCalls ?? 8 });
+  const maxOutputTokens = options.maxOutputTokens ?? 4096;
+  const limits = org.defaults.limits ?? {};
+  const maxHops = limits.max_hops ?? 10;
+  const runs = new Map<string, RunContext>();
+  const sessions = new Map<string, SessionState>();
+  const waitingOn = new Map<string, SessionState>();
+  const handled = new Set<string>();
+  const work = new Set<Promise<void>>();
+  const byId = new Map(org.agents.map((agent) => [agent.id, agent]));
+
+  const track = (promise: Promise<void>) => {
+    work.add(promise);
+    void promise.finally(() => work.delete(promise));
+  };
+
+  const emit = (run: RunContext, event: RunEvent) => {
+    run.queue.push(event);
+    if (event.type !== 'model-text-delta') track(store.appendEvent(event));
+  };
+
+  // An agent's tools and system prompt never change during the runtime's life: build them once,
+  // so every turn sends byte-identical prefixes (prompt caching) and pays nothing to render them.
+  const toolsCache = new Map<string, ModelTool[]>();
+  const systemCache = new Map<string, string>();
+  const toolsOf = (agent: AgentDefinition): ModelTool[] => {
+    let tools = toolsCache.get(agent.id);
+    if (!tools) {
+      tools = [...orgToolsFor(org, agent), ...toolHost.toolsFor(agent)];
+      toolsCache.set(agent.id, tools);
+    }
+    return tools;
+  };
+  const systemOf = (agent: AgentDefinition): string => {
+    let system = systemCache.get(agent.id);
+    if (system === undefined) {
+      system = `${renderPrompt(org, agent)}\nWork through your tools. When you have the answer, end your turn with it as plain text: that text goes back to whoever asked you.`;
+      systemCache.set(agent.id, system);
+    }
+    return system;
+  };
+
+  async function send(run: RunContext, fields: Outgoing): Promise<A2AMessage> {
+    const message = A2AMessage.parse({
+      schemaVersion: messageSchemaVersion,
+      messageId: fields.messageId ?? newId(),
+      contextId: run.runId,
+      taskId: fields.taskId,
+      role: fields.from === userAgentId ? 'user' : 'agent',
+      parts: [
+        { kind: 'text', text: fields.text || '(empty)' },
+        ...(fields.data ? [{ kind: 'data', data: fields.data }] : []),
+      ],
+      from: fields.from,
+      to: fields.to,
+      kind: fields.kind,
+      severity: fields.severity ?? 'normal',
+      tags: fields.tags ?? [],
+      ...(fields.inReplyTo === undefined ? {} : { inReplyTo: fields.inReplyTo }),
+      ...(fields.deadline === undefined ? {} : { deadline: fields.deadline }),
+      hop: fields.hop,
+      sentAt: now(),
+    });
+    run.totals.messages += 1;
+    emit(run, {
+      type: 'message-sent',
+      runId: run.runId,
+      agent: fields.from,
+      at: now(),
+      messageId: message.messageId,
+      from: message.from,
+      to: message.to,
+      kind: message.kind,
+      taskId: message.taskId,
+      hop: message.hop,
+      text: fields.text,
+      severity: message.severity,
+    });
+    await bus.send(message);
+    return message;
+  }
+
+  function endRun(run: RunContext, result: Omit<RunResult, 'runId' | 'totals'>): void {
+    if (run.done) return;
+    run.done = true;
+    run.totals.wallMs = now() - run.startedAt;
+    const full: RunResult = { runId: run.runId, totals: { ...run.totals }, ...result };
+    if (result.status !== 'completed') run.controller.abort();
+    emit(run, {
+      type: 'run-end',
+      runId: run.runId,
+      agent: userAgentId,
+      at: now(),
+      status: result.status,
+      ...(result.answer === undefined ? {} : { answer: result.answer }),
+      ...(result.error === undefined ? {} : { error: result.error }),
+      totals: full.totals,
+    });
+    track(
+      store.saveRun({
+        runId: run.runId,
+        org: org.name,
+        task: run.task,
+        entry: run.entry,
+        status: result.status,
+        startedAt: run.startedAt,
+        endedAt: now(),
+        ...(result.answer === undefined ? {} : { answer: result.answer }),
+      }),
+    );
+    run.queue.end();
+    run.finish(full);
+  }
+
+  function tripGuard(
+    run: RunContext,
+    session: SessionState,
+    guard: GuardName,
+    detail: string,
+  ): void {
+    emit(run, {
+      type: 'guard-tripped',
+      runId: run.runId,
+      agent: session.agent.id,
+      at: now(),
+      sessionId: session.id,
+      guard,
+      detail,
+    });
+    const manager = session.agent.reports_to;
+    emit(run, {
+      type: 'escalation-raised',
+      runId: run.runId,
+      agent: session.agent.id,
+      at: now(),
+      sessionId: session.id,
+      to: manager ?? userAgentId,
+      reason: `guard ${guard}: ${detail}`,
+      severity: 'high',
+    });
+    if (manager) {
+      track(
+        send(run, {
+          from: session.agent.id,
+          to: manager,
+          kind: 'escalation',
+          text: `Guard ${guard} stopped my work on "${messageText(session.request).slice(0, 200)}": ${detail}`,
+          taskId: newId(),
+          hop: session.request.hop + 1,
+          severity: 'high',
+          tags: ['guard-tripped'],
+          data: { chain: session.chain, guard, notice: true },
+        }).then(() => undefined),
+      );
+    }
+  }
+
+  return {
+    org,
+    model,
+    bus,
+    store,
+    toolHost,
+    ownBus,
+    now,
+    newId,
+    limiter,
+    maxOutputTokens,
+    limits,
+    maxHops,
+    modelOverride: options.modelOverride,
+    defaultModel: options.defaultModel,
+    runs,
+    sessions,
+    waitingOn,
+    handled,
+    work,
+    byId,
+    track,
+    emit,
+    toolsOf,
+    systemOf,
+    send,
+    endRun,
+    tripGuard,
+  };
+}

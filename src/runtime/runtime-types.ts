@@ -1,0 +1,69 @@
+import type { Bus } from '../a2a/bus.js';
+import type { ToolHost } from '../mcp/tool-host.js';
+import type { Model } from '../model/model.js';
+import type { OrgDefinition } from '../org/org-definition.js';
+import type { Store } from '../store/store.js';
+import type { RunEvent, RunTotals } from './run-event.js';
+
+/** The id of the person who starts runs. */
+export const userAgentId = '@user';
+
+/** What a runtime is made of: the org and one implementation of each seam. */
+export interface RuntimeOptions {
+  org: OrgDefinition;
+  model: Model;
+  /** The message bus; a memory bus (closed with the runtime) unless given. */
+  bus?: Bus;
+  /** Where runs and events are kept; a memory store unless given. */
+  store?: Store;
+  /** The agents' MCP tools; the rehearsal host (calls answer what would have run) unless given. */
+  toolHost?: ToolHost;
+  /** Model id for agents and orgs that name none. */
+  defaultModel?: string;
+  /** Model id every agent uses, whatever it names (`cadre run --model <id>`). */
+  modelOverride?: string;
+  /** How many model calls may run at once across the runtime. Default 8. */
+  maxConcurrentModelCalls?: number;
+  /** Output tokens one model call may produce. Default 4096. */
+  maxOutputTokens?: number;
+  now?: () => number;
+  newId?: () => string;
+}
+
+/** How a run ended. */
+export interface RunResult {
+  runId: string;
+  status: 'completed' | 'failed' | 'cancelled';
+  answer?: string;
+  error?: string;
+  totals: RunTotals;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  runId: string;
+  /** Resolves when the entry agent answers, the run fails, or it is cancelled. */
+  result: Promise<RunResult>;
+  /** Every event of the run, in order, ending with `run-end`. */
+  events: AsyncIterable<RunEvent>;
+  /** Stops the run: model calls in flight are aborted, nothing new starts. */
+  cancel(): void;
+}
+
+/** A live org: sessions that delegate, ask, escalate and answer over the bus. */
+export interface Runtime {
+  /**
+   * Starts a run. `history` holds earlier exchanges with the entry agent (a chat): they open
+   * its conversation, so it answers with them in mind.
+   */
+  run(task: string, options?: RunOptions): RunHandle;
+  close(): Promise<void>;
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  /** The entry agent; the org's root unless given. */
+  to?: string;
+  /** Earlier exchanges with the entry agent, oldest first. */
+  history?: { task: string; answer: string }[];
+}

@@ -1,0 +1,264 @@
+import type { ToolUseBlock } from '../model/model.js';
+import { ModelError } from '../model/model-error.js';
+import type { Kernel, RunContext } from './kernel.js';
+import type { GuardName } from './run-event.js';
+import { userAgentId } from './runtime-types.js';
+import type { SessionState } from './session.js';
+import { callTool } from './tool-call.js';
+
+/** Ends a session: its final text (or why it failed) goes back to whoever asked. */
+export async function answer(
+  kernel: Kernel,
+  run: RunContext,
+  session: SessionState,
+  text: string,
+  failed: boolean,
+): Promise<void> {
+  const { now, sessions, emit, send } = kernel;
+  session.status = failed ? (session.status === 'stopped' ? 'stopped' : 'failed') : 'answered';
+  emit(run, {
+    type: 'session-end',
+    runId: run.runId,
+    agent: session.agent.id,
+    at: now(),
+    sessionId: session.id,
+    status: failed ? (session.status === 'stopped' ? 'stopped' : 'failed') : 'answered',
+  });
+  sessions.delete(session.id);
+  const request = session.request;
+  await send(run, {
+    from: session.agent.id,
+    to: request.from,
+    kind: 'reply',
+    text,
+    taskId: request.taskId,
+    inReplyTo: request.messageId,
+    hop: request.hop + 1,
+    ...(failed ? { data: { failed: true } } : {}),
+  });
+}
+
+/** Runs one model turn of a session, after checking its guards; then its tool calls, or its answer. */
+export async function runTurn(
+  kernel: Kernel,
+  run: RunContext,
+  session: SessionState,
+): Promise<void> {
+  const {
+    org,
+    model,
+    now,
+    limiter,
+    maxOutputTokens,
+    limits,
+    emit,
+    toolsOf,
+    systemOf,
+    endRun,
+    tripGuard,
+  } = kernel;
+  if (run.done || run.controller.signal.aborted) return;
+  const agent = session.agent;
+  const maxTurns = agent.limits.max_turns ?? limits.max_turns ?? 20;
+  const maxTokens = agent.limits.max_tokens ?? limits.max_tokens;
+  const maxRunTokens = limits.max_run_tokens;
+  const runTokens =
+    run.totals.inputTokens +
+    run.totals.outputTokens +
+    run.totals.cacheReadTokens +
+    run.totals.cacheWriteTokens;
+  const stop = (guard: GuardName, detail: string) => {
+    session.status = 'stopped';
+    tripGuard(run, session, guard, detail);
+    return answer(kernel, run, session, `Stopped by the ${guard} guard: ${detail}`, true);
+  };
+  if (session.turns >= maxTurns)
+    return stop('max-turns', `${agent.id} used its ${maxTurns} model turns on this task`);
+  if (maxTokens !== undefined && session.tokens >= maxTokens)
+    return stop(
+      'max-tokens',
+      `${agent.id} used ${session.tokens} of its ${maxTokens} tokens on this task`,
+    );
+  if (maxRunTokens !== undefined && runTokens >= maxRunTokens)
+    return stop('max-run-tokens', `the run used ${runTokens} of its ${maxRunTokens} tokens`);
+
+  session.turns += 1;
+  session.status = 'running';
+  const turn = session.turns;
+  emit(run, {
+    type: 'model-call-start',
+    runId: run.runId,
+    agent: agent.id,
+    at: now(),
+    sessionId: session.id,
+    turn,
+  });
+  let response;
+  try {
+    response = await limiter.add(
+      () =>
+        model.turn(
+          {
+            agent: agent.id,
+            model:
+              kernel.modelOverride ??
+              agent.model ??
+              org.defaults.model ??
+              kernel.defaultModel ??
+              'claude-sonnet-4-6',
+            system: systemOf(agent),
+            messages: session.messages,
+            tools: toolsOf(agent),
+            maxTokens: maxOutputTokens,
+            signal: run.controller.signal,
+          },
+          (event) => {
+            if (event.type === 'text-delta')
+              emit(run, {
+                type: 'model-text-delta',
+                runId: run.runId,
+                agent: agent.id,
+                at: now(),
+                sessionId: session.id,
+                text: event.text,
+              });
+            if (event.type === 'retry')
+              emit(run, {
+                type: 'model-call-retry',
+                runId: run.runId,
+                agent: agent.id,
+                at: now(),
+                sessionId: session.id,
+                attempt: event.attempt,
+                reason: event.reason,
+                delayMs: event.delayMs,
+              });
+          },
+        ),
+      { signal: run.controller.signal },
+    );
+  } catch (error) {
+    if (run.controller.signal.aborted) return;
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = error instanceof ModelError ? error.attempts : 1;
+    emit(run, {
+      type: 'model-call-error',
+      runId: run.runId,
+      agent: agent.id,
+      at: now(),
+      sessionId: session.id,
+      error: message,
+      attempts,
+    });
+    emit(run, {
+      type: 'escalation-raised',
+      runId: run.runId,
+      agent: agent.id,
+      at: now(),
+      sessionId: session.id,
+      to: agent.reports_to ?? userAgentId,
+      reason: `model error: ${message}`,
+      severity: 'high',
+    });
+    if (session.request.from === userAgentId) {
+      session.status = 'failed';
+      emit(run, {
+        type: 'session-end',
+        runId: run.runId,
+        agent: agent.id,
+        at: now(),
+        sessionId: session.id,
+        status: 'failed',
+      });
+      endRun(run, {
+        status: 'failed',
+        error: `${agent.id} could not reach its model: ${message}`,
+      });
+      return;
+    }
+    await answer(
+      kernel,
+      run,
+      session,
+      `I could not finish: my model calls failed (${message}).`,
+      true,
+    );
+    return;
+  }
+  if (!response) return;
+  const usage = response.usage;
+  const tokens =
+    usage.input_tokens +
+    usage.output_tokens +
+    usage.cache_creation_input_tokens +
+    usage.cache_read_input_tokens;
+  session.tokens += tokens;
+  Object.assign(run.totals, {
+    modelCalls: run.totals.modelCalls + 1,
+    inputTokens: run.totals.inputTokens + usage.input_tokens,
+    outputTokens: run.totals.outputTokens + usage.output_tokens,
+    cacheReadTokens: run.totals.cacheReadTokens + usage.cache_read_input_tokens,
+    cacheWriteTokens: run.totals.cacheWriteTokens + usage.cache_creation_input_tokens,
+    costUsd: run.totals.costUsd + response.costUsd,
+  });
+  const toolUses = response.content.filter(
+    (block): block is ToolUseBlock => block.type === 'tool_use',
+  );
+  emit(run, {
+    type: 'model-call-end',
+    runId: run.runId,
+    agent: agent.id,
+    at: now(),
+    sessionId: session.id,
+    turn,
+    usage,
+    latencyMs: response.latencyMs,
+    costUsd: response.costUsd,
+    attempts: response.attempts,
+    stopReason: response.stopReason,
+    toolCalls: toolUses.length,
+  });
+  if (run.done) return;
+  session.messages.push({
+    role: 'assistant',
+    content:
+      response.content.length > 0 ? response.content : [{ type: 'text', text: '(no answer)' }],
+  });
+  if (toolUses.length === 0) {
+    const text = response.content
+      .map((block) => (block.type === 'text' ? block.text : ''))
+      .join('')
+      .trim();
+    await answer(kernel, run, session, text || '(no answer)', false);
+    return;
+  }
+  session.toolOrder = toolUses.map((use) => use.id);
+  session.results = new Map();
+  await Promise.all(toolUses.map((use) => callTool(kernel, run, session, use)));
+  await continueIfComplete(kernel, run, session);
+}
+
+/** Sends the tool results back to the model once every tool call of the turn has its result. */
+export async function continueIfComplete(
+  kernel: Kernel,
+  run: RunContext,
+  session: SessionState,
+): Promise<void> {
+  if (session.open.size > 0) {
+    session.status = 'waiting';
+    return;
+  }
+  if (session.status !== 'running' && session.status !== 'waiting') return;
+  const results = session.toolOrder.map(
+    (id) =>
+      session.results.get(id) ?? {
+        type: 'tool_result' as const,
+        tool_use_id: id,
+        content: 'no result',
+        is_error: true,
+      },
+  );
+  session.messages.push({ role: 'user', content: results });
+  session.status = 'running';
+  await runTurn(kernel, run, session);
+}
