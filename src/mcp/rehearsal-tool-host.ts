@@ -14,7 +14,7 @@ export function createRehearsalToolHost(): ToolHost {
     return found ? `${tool}: ${found.description}` : `${tool}: ${operation}`;
   };
   return {
-    toolsFor(agent) {
+    async toolsFor(agent) {
       return modelToolNames(agent)
         .filter((name) => !name.endsWith('*'))
         .map((name): ModelTool => ({

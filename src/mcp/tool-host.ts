@@ -19,7 +19,8 @@ export interface ToolCallContext {
  * themselves. A failing tool is an outcome with `isError`, never a thrown error.
  */
 export interface ToolHost {
-  toolsFor(agent: AgentDefinition): ModelTool[];
+  /** The MCP tools an agent's grants give it, as the model sees them. Never rejects: a server that cannot start still lists its tools, and calls say why they fail. */
+  toolsFor(agent: AgentDefinition): Promise<ModelTool[]>;
   call(
     name: string,
     input: Record<string, unknown>,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redactSecrets } from '../../tools/shared/redact.js';
 import PQueue from 'p-queue';
 import type { Bus } from '../a2a/bus.js';
 import { A2AMessage, messageSchemaVersion, messageText } from '../a2a/message.js';
@@ -77,7 +78,8 @@ export interface Kernel {
   byId: Map<string, AgentDefinition>;
   track(promise: Promise<void>): void;
   emit(run: RunContext, event: RunEvent): void;
-  toolsOf(agent: AgentDefinition): ModelTool[];
+  /** The agent's tools: org tools, then its MCP tools (listed once, on first use). */
+  toolsOf(agent: AgentDefinition): Promise<ModelTool[]>;
   systemOf(agent: AgentDefinition): string;
   send(run: RunContext, fields: Outgoing): Promise<A2AMessage>;
   endRun(run: RunContext, result: Omit<RunResult, 'runId' | 'totals'>): void;
@@ -116,12 +118,15 @@ export function createKernel(options: RuntimeOptions): Kernel {
 
   // An agent's tools and system prompt never change during the runtime's life: build them once,
   // so every turn sends byte-identical prefixes (prompt caching) and pays nothing to render them.
-  const toolsCache = new Map<string, ModelTool[]>();
+  const toolsCache = new Map<string, Promise<ModelTool[]>>();
   const systemCache = new Map<string, string>();
-  const toolsOf = (agent: AgentDefinition): ModelTool[] => {
+  const toolsOf = (agent: AgentDefinition): Promise<ModelTool[]> => {
     let tools = toolsCache.get(agent.id);
     if (!tools) {
-      tools = [...orgToolsFor(org, agent), ...toolHost.toolsFor(agent)];
+      tools = Promise.resolve(toolHost.toolsFor(agent)).then((hosted) => [
+        ...orgToolsFor(org, agent),
+        ...hosted,
+      ]);
       toolsCache.set(agent.id, tools);
     }
     return tools;
@@ -168,7 +173,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       kind: message.kind,
       taskId: message.taskId,
       hop: message.hop,
-      text: fields.text,
+      text: redactSecrets(fields.text),
       severity: message.severity,
     });
     await bus.send(message);

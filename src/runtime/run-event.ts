@@ -79,7 +79,10 @@ export type RunEvent =
       toolUseId: string;
       tool: string;
       isError: boolean;
+      /** The output as the model saw it (secrets redacted), cut at 2,000 characters. */
       output: string;
+      /** The whole output's size in bytes. */
+      bytes: number;
       durationMs: number;
     })
   | (EventBase & { type: 'guard-tripped'; sessionId: string; guard: GuardName; detail: string })

@@ -95,6 +95,7 @@ export async function runTurn(
   });
   let response;
   try {
+    const tools = await toolsOf(agent);
     response = await limiter.add(
       () =>
         model.turn(
@@ -108,7 +109,7 @@ export async function runTurn(
               'claude-sonnet-4-6',
             system: systemOf(agent),
             messages: session.messages,
-            tools: toolsOf(agent),
+            tools,
             maxTokens: maxOutputTokens,
             signal: run.controller.signal,
           },

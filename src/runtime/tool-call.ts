@@ -1,4 +1,5 @@
 import type { A2AMessage } from '../a2a/message.js';
+import { redactSecrets, redactValue } from '../../tools/shared/redact.js';
 import type { ToolUseBlock } from '../model/model.js';
 import { parseDuration } from '../org/duration.js';
 import { peerWait } from '../org/escalation-path.js';
@@ -30,7 +31,7 @@ export async function callTool(
     sessionId: session.id,
     toolUseId: use.id,
     tool: use.name,
-    input: use.input,
+    input: redactValue(use.input),
   });
   run.totals.toolCalls += 1;
   const ended = (output: string, isError: boolean) =>
@@ -43,7 +44,8 @@ export async function callTool(
       toolUseId: use.id,
       tool: use.name,
       isError,
-      output: output.slice(0, 2000),
+      output: redactSecrets(output).slice(0, 2000),
+      bytes: Buffer.byteLength(output),
       durationMs: now() - started,
     });
   const finish = (output: string, isError: boolean) => {
@@ -51,14 +53,13 @@ export async function callTool(
     ended(output, isError);
   };
   if (!isOrgTool(use.name)) {
-    const allowed = toolsOf(agent).some((tool) => tool.name === use.name);
-    if (!allowed)
+    const tools = await toolsOf(agent);
+    if (!tools.some((tool) => tool.name === use.name)) {
       return finish(
-        `unknown tool ${use.name}; your tools: ${toolsOf(agent)
-          .map((tool) => tool.name)
-          .join(', ')}`,
+        `unknown tool ${use.name}; your tools: ${tools.map((tool) => tool.name).join(', ')}`,
         true,
       );
+    }
     try {
       const outcome = await toolHost.call(use.name, use.input, {
         runId: run.runId,

@@ -3,7 +3,7 @@ export const redacted = '[redacted]';
 
 const patterns: [RegExp, string][] = [
   // user:password@ in URLs
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${redacted}@`],
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${redacted}@`],
   // ?password=… and &sslpassword=… in connection strings
   [/([?&](?:ssl)?password=)[^&\s]+/gi, `$1${redacted}`],
   // password=… in key/value connection strings
