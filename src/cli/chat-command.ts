@@ -12,6 +12,7 @@ export interface ChatOptions {
   model?: string;
   json?: boolean;
   rehearsalLog?: string;
+  tools?: string;
 }
 
 /**
@@ -24,7 +25,7 @@ export async function chat(
   output: CommandOutput,
   signal: AbortSignal,
 ): Promise<number> {
-  const opened = await openRuntime('chat', options.org, options.model, output);
+  const opened = await openRuntime('chat', options.org, options.model, output, options.tools);
   if (!opened) return 1;
   const history: { task: string; answer: string }[] = [];
   const entry = options.to ?? opened.org.root;
@@ -83,6 +84,10 @@ export function registerChat(
     .option('--org <dir>', 'the org folder', 'agents/esa')
     .option('--to <agent>', 'the entry agent (default: the org’s root)')
     .option('--model <model>', 'rehearsal[:script.yaml], auto, or a model id (as for cadre run)')
+    .option(
+      '--tools <mode>',
+      'live (the org’s real databases and MCP servers) or rehearsal (answers what would have run); default: rehearsal with a rehearsal model, else live',
+    )
     .option('--json', 'print the events of each run as NDJSON')
     .option(
       '--rehearsal-log <file>',

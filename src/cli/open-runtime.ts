@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createMemoryBus } from '../a2a/memory-bus.js';
+import { CadreError } from '../errors.js';
+import { createMcpToolHost } from '../mcp/mcp-tool-host.js';
 import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
 import type { OrgDefinition } from '../org/org-definition.js';
 import { createRuntime } from '../runtime/runtime.js';
@@ -10,11 +12,30 @@ import { chooseModel } from './model-choice.js';
 import type { ChosenModel } from './model-choice.js';
 import type { CommandOutput } from './output.js';
 
+/** How tool calls are served. */
+export type ToolsMode = 'live' | 'rehearsal';
+
+/**
+ * `--tools live|rehearsal`; by default a rehearsal model rehearses its tools too, and the real
+ * model uses the real tools.
+ */
+export function toolsModeOf(option: string | undefined, mode: ChosenModel['mode']): ToolsMode {
+  if (option === undefined) return mode === 'rehearsal' ? 'rehearsal' : 'live';
+  if (option === 'live' || option === 'rehearsal') return option;
+  throw new CadreError({
+    code: 'tools-mode-invalid',
+    message: `--tools '${option}' is not a tools mode`,
+    hint: 'write --tools live (real databases) or --tools rehearsal (nothing touched)',
+  });
+}
+
 /** An org brought to life for a command: its runtime and the model it runs on. */
 export interface OpenRuntime {
   org: OrgDefinition;
   runtime: Runtime;
   chosen: ChosenModel;
+  /** Whether tools touch the real targets (`live`) or answer what would have run (`rehearsal`). */
+  tools: ToolsMode;
   /** Writes the fake server's request log (rehearsals only), then releases everything. */
   close(rehearsalLog?: string): Promise<void>;
 }
@@ -28,6 +49,7 @@ export async function openRuntime(
   orgPath: string,
   modelOption: string | undefined,
   output: CommandOutput,
+  toolsOption?: string,
 ): Promise<OpenRuntime | undefined> {
   const orgs = await loadValidOrgs([orgPath], output);
   if (!orgs) return undefined;
@@ -39,22 +61,26 @@ export async function openRuntime(
     return undefined;
   }
   const chosen = await chooseModel(modelOption, org);
+  const tools = toolsModeOf(toolsOption, chosen.mode);
+  const toolHost = tools === 'live' ? createMcpToolHost({ org }) : createRehearsalToolHost();
   const bus = createMemoryBus();
   const runtime = createRuntime({
     org,
     model: chosen.model,
     bus,
     store: createMemoryStore(),
-    toolHost: createRehearsalToolHost(),
+    toolHost,
     ...(chosen.modelId ? { modelOverride: chosen.modelId } : {}),
   });
   return {
     org,
     runtime,
     chosen,
+    tools,
     async close(rehearsalLog) {
       await runtime.close();
       await bus.close();
+      await toolHost.close();
       if (rehearsalLog && chosen.requestLog)
         await writeFile(rehearsalLog, `${JSON.stringify(chosen.requestLog(), null, 2)}\n`);
       await chosen.close();

@@ -12,6 +12,7 @@ export interface RunCommandOptions {
   model?: string;
   json?: boolean;
   rehearsalLog?: string;
+  tools?: string;
 }
 
 /** The display for a run: NDJSON when asked, a live tree on a terminal, else lines. */
@@ -26,7 +27,7 @@ export async function runTask(
   output: CommandOutput,
   signal?: AbortSignal,
 ): Promise<number> {
-  const opened = await openRuntime('run', options.org, options.model, output);
+  const opened = await openRuntime('run', options.org, options.model, output, options.tools);
   if (!opened) return 1;
   try {
     const handle = opened.runtime.run(task, options.to === undefined ? {} : { to: options.to });
@@ -87,6 +88,10 @@ export function registerRun(
     .option(
       '--model <model>',
       'rehearsal[:script.yaml] (no tokens), auto (rehearsal without ANTHROPIC_API_KEY), or a model id for every agent (default: CADRE_MODEL, else each agent’s own)',
+    )
+    .option(
+      '--tools <mode>',
+      'live (the org’s real databases and MCP servers) or rehearsal (answers what would have run); default: rehearsal with a rehearsal model, else live',
     )
     .option(
       '--json',
