@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { checkScript } from '../../../tools/pgbench/script-check.js';
+import { lexPgbenchScript } from '../../../tools/pgbench/script-lexer.js';
+
+function statementsOf(text: string): string[] {
+  return lexPgbenchScript(text).statements.map((tokens) =>
+    tokens.map((token) => token.text).join(' '),
+  );
+}
+
+describe('lexing a pgbench script', () => {
+  it('splits statements at semicolons outside quotes, comments and parentheses', () => {
+    expect(
+      statementsOf(
+        "SELECT 'a;b', \"c;d\", $$e;f$$, $tag$g;h$tag$ -- i;j\n; SELECT (1;\n2) /* k; /* l; */ m; */; VALUES (E'\\';')",
+      ),
+    ).toEqual([
+      'SELECT \'a;b\' , "c;d" , $$e;f$$ , $tag$g;h$tag$',
+      'SELECT ( 1 ; 2 )',
+      "VALUES ( E'\\';' )",
+    ]);
+  });
+
+  it('ends a statement where a meta-command begins and notes where it stands', () => {
+    const lexed = lexPgbenchScript('\\set aid random(1, 10)\nSELECT :aid \\gset\nSELECT 2');
+    expect(lexed.statements.map((tokens) => tokens.map((token) => token.text))).toEqual([
+      ['SELECT', ':aid'],
+      ['SELECT', '2'],
+    ]);
+    expect(lexed.metaCommands).toEqual([
+      { name: 'set', line: 1, atLineStart: true },
+      { name: 'gset', line: 2, atLineStart: false },
+    ]);
+    expect(lexed.endsInsideStatement).toBe(true);
+  });
+
+  it('treats identifiers with dollar signs as identifiers, not dollar quotes', () => {
+    expect(statementsOf('SELECT a$b$ FROM t; SELECT $1')).toEqual([
+      'SELECT a$b$ FROM t',
+      'SELECT $1',
+    ]);
+  });
+
+  it('reports what is left open', () => {
+    expect(lexPgbenchScript("SELECT 'open").unterminated).toBe("a string (')");
+    expect(lexPgbenchScript('SELECT $x$ open').unterminated).toBe('a dollar-quoted string ($x$)');
+    expect(lexPgbenchScript('SELECT (1').unterminated).toBe('a parenthesis (()');
+    expect(lexPgbenchScript('SELECT 1)').unbalanced).toBe(true);
+  });
+});
+
+describe('checking a custom script', () => {
+  it('wraps a read script in a read-only transaction and closes its last statement', () => {
+    expect(checkScript('\\set n 5\nSELECT :n', 'read')).toEqual({
+      ok: true,
+      script: 'BEGIN TRANSACTION READ ONLY;\n\\set n 5\nSELECT :n\n;\nROLLBACK;\n',
+    });
+  });
+
+  it('passes a write script through unchanged at the write grant', () => {
+    expect(checkScript('UPDATE t SET x = 1;', 'write')).toEqual({
+      ok: true,
+      script: 'UPDATE t SET x = 1;\n',
+    });
+  });
+
+  it.each([
+    ['SELECT 1 FOR UPDATE', /uses UPDATE/],
+    ['SELECT * INTO copy FROM pgbench_accounts', /uses INTO/],
+    ['SHOW ALL; SET work_mem = 1', /'SET work_mem = 1' is not a read-only statement/],
+    ['SELECT "lo_import"(\'/etc/passwd\')', /calls lo_import\(\)/],
+    ["SELECT query_to_xml('DELETE FROM t', true, true, '')", /calls query_to_xml\(\)/],
+    ['SELECT pg_terminate_backend(1)', /calls pg_terminate_backend\(\)/],
+    ['(SELECT 1)', /is not a read-only statement/],
+    ['\\sleep 1 s', /has no SQL statement/],
+  ])('refuses %s at the read grant', (script, reason) => {
+    const check = checkScript(script, 'read');
+    expect(check.ok).toBe(false);
+    expect(check.ok ? '' : check.reason).toMatch(reason);
+  });
+
+  it('refuses roles and settings below the admin grant and allows them at admin', () => {
+    expect(checkScript('CREATE ROLE intruder SUPERUSER;', 'write').ok).toBe(false);
+    expect(checkScript('GRANT ALL ON t TO x;', 'write').ok).toBe(false);
+    expect(checkScript('CREATE ROLE intruder;', 'admin').ok).toBe(true);
+  });
+
+  it('refuses shell meta-commands and COPY … PROGRAM even at the admin grant', () => {
+    expect(checkScript('\\shell true', 'admin').ok).toBe(false);
+    expect(checkScript('\\SetShell x true', 'admin').ok).toBe(false);
+    expect(checkScript("copy t from program 'true'", 'admin').ok).toBe(false);
+  });
+});

@@ -1,0 +1,211 @@
+import type { Grant } from '../../src/org/agent-schema.js';
+import { grantCovers } from '../../src/org/tool-catalog.js';
+import type { ScriptToken } from './script-lexer.js';
+import { lexPgbenchScript } from './script-lexer.js';
+
+/** The outcome of checking a custom script: the text to hand pgbench, or why it is refused. */
+export type ScriptCheck = { ok: true; script: string } | { ok: false; reason: string };
+
+/** The most SQL statements one custom script may hold. */
+export const maxScriptStatements = 100;
+
+/** Meta-commands a read script may use: variables and pauses, nothing that reaches outside. */
+const readMetaCommands = new Set(['set', 'sleep']);
+/** Meta-commands a write script may use in addition. `\shell` and `\setshell` never. */
+const writeMetaCommands = new Set([
+  ...readMetaCommands,
+  'if',
+  'elif',
+  'else',
+  'endif',
+  'gset',
+  'aset',
+  'startpipeline',
+  'endpipeline',
+]);
+const shellMetaCommands = new Set(['shell', 'setshell']);
+
+/** Statements a read script may hold: the ones that only read. */
+const readStatements = new Set(['SELECT', 'WITH', 'VALUES', 'SHOW', 'TABLE']);
+
+/**
+ * Words that have no place in a read-only statement. `SELECT … INTO` creates a table,
+ * `WITH … DELETE` writes, and the rest would only appear if a statement were smuggled in.
+ */
+const writeWords = new Set([
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'MERGE',
+  'TRUNCATE',
+  'DROP',
+  'ALTER',
+  'CREATE',
+  'GRANT',
+  'REVOKE',
+  'COPY',
+  'COMMIT',
+  'ROLLBACK',
+  'ABORT',
+  'BEGIN',
+  'SAVEPOINT',
+  'PREPARE',
+  'EXECUTE',
+  'CALL',
+  'DO',
+  'VACUUM',
+  'REINDEX',
+  'CLUSTER',
+  'REFRESH',
+  'CHECKPOINT',
+  'INTO',
+  'SET',
+  'RESET',
+  'DISCARD',
+  'LOCK',
+  'LISTEN',
+  'NOTIFY',
+  'LOAD',
+]);
+
+/**
+ * Functions a read script may not call: they read server files, change settings (and so
+ * could lift read-only mode), signal other sessions, write large objects or sequences,
+ * run other SQL, or reach other servers.
+ */
+const refusedFunction =
+  /^(?:set_config|pg_read_file|pg_read_binary_file|pg_ls_\w+|pg_stat_file|lo_\w+|dblink\w*|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile\w*|pg_switch_wal|pg_promote|pg_create_\w+|pg_drop_\w+|pg_replication_\w+|pg_logical_\w+|pg_file_\w+|\w*_to_xml\w*|nextval|setval|pg_notify|pg_stat_reset\w*|pg_stat_statements_reset|pg_backup_\w+|pg_start_backup|pg_stop_backup|pg_import_system_collations|pg_log_backend_memory_contexts|pg_wal_replay_\w+|pg_copy_\w+|pg_current_logfile)$/i;
+
+/** Statement openings that belong to the admin grant (roles, settings, libraries). */
+const adminStatement =
+  /^(?:ALTER SYSTEM|(?:CREATE|ALTER|DROP) (?:ROLE|USER|GROUP)|GRANT|REVOKE|LOAD|SET (?:SESSION )?ROLE|SET SESSION AUTHORIZATION|RESET ROLE|RESET SESSION AUTHORIZATION)\b/;
+
+/** The first words of a statement in upper case, joined by spaces. */
+function opening(statement: ScriptToken[], words: number): string {
+  return statement
+    .slice(0, words)
+    .filter((token) => token.kind === 'word')
+    .map((token) => token.text.toUpperCase())
+    .join(' ');
+}
+
+/** A short, single-line quote of a statement for messages. */
+function quote(statement: ScriptToken[]): string {
+  const text = statement.map((token) => token.text).join(' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Why a statement may not run at the read grant, if it may not. */
+function readRefusal(statement: ScriptToken[]): string | undefined {
+  const first = statement[0];
+  if (first?.kind !== 'word' || !readStatements.has(first.text.toUpperCase())) {
+    return `'${quote(statement)}' is not a read-only statement: at the read grant a script may hold only SELECT, WITH, VALUES, SHOW and TABLE statements (plus \\set and \\sleep); a write needs the write grant`;
+  }
+  for (const [position, token] of statement.entries()) {
+    if (token.kind === 'word' && writeWords.has(token.text.toUpperCase())) {
+      return `'${quote(statement)}' uses ${token.text.toUpperCase()}, which writes or changes the session: at the read grant a script only reads`;
+    }
+    const following = statement[position + 1];
+    const name = token.kind === 'quoted-identifier' ? token.text.slice(1, -1) : token.text;
+    if (
+      (token.kind === 'word' || token.kind === 'quoted-identifier') &&
+      following?.text === '(' &&
+      refusedFunction.test(name)
+    ) {
+      return `'${quote(statement)}' calls ${name}(), which is refused at the read grant (it reads server files, changes settings, signals sessions or writes)`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks a custom pgbench script for a grant and returns the text to run. At every grant,
+ * `\shell` and `\setshell` (programs on this machine) and `COPY … PROGRAM` (programs on the
+ * database server) are refused, and every backslash must start an allowed meta-command.
+ * At the read grant, only read-only statements and `\set`/`\sleep` pass, and the script runs
+ * inside `BEGIN TRANSACTION READ ONLY` … `ROLLBACK` so nothing it does can persist. Below
+ * admin, roles and settings statements are refused.
+ */
+export function checkScript(text: string, grant: Grant): ScriptCheck {
+  if (text.trim() === '') return { ok: false, reason: 'the script is empty: give SQL statements' };
+  const canWrite = grantCovers(grant, 'write');
+  const allowed = canWrite ? writeMetaCommands : readMetaCommands;
+
+  // Every backslash anywhere (even in strings and comments) must start an allowed command:
+  // stricter than pgbench, so no lexing difference can hide a \shell.
+  const backslashNames = [...text.matchAll(/\\([A-Za-z0-9_]*)/g)].map((match) =>
+    (match[1] ?? '').toLowerCase(),
+  );
+  const shell = backslashNames.find((name) => shellMetaCommands.has(name));
+  if (shell !== undefined) {
+    return {
+      ok: false,
+      reason: `\\${shell} runs a program on this machine and is refused at every grant: use SQL and \\set only`,
+    };
+  }
+  for (const name of backslashNames) {
+    if (!allowed.has(name)) {
+      const list = [...allowed].map((command) => `\\${command}`).join(', ');
+      return {
+        ok: false,
+        reason:
+          name === ''
+            ? `a backslash not followed by a meta-command name is refused (write strings without backslashes); allowed meta-commands at the ${grant} grant: ${list}`
+            : `the meta-command \\${name} is refused at the ${grant} grant; allowed: ${list}`,
+      };
+    }
+  }
+
+  const lexed = lexPgbenchScript(text);
+  if (lexed.unterminated !== undefined) {
+    return { ok: false, reason: `the script leaves ${lexed.unterminated} open: close it` };
+  }
+  if (lexed.unbalanced) {
+    return { ok: false, reason: 'the script has a ) without its (: balance the parentheses' };
+  }
+  if (lexed.statements.length === 0) {
+    return { ok: false, reason: 'the script has no SQL statement: give at least one' };
+  }
+  if (lexed.statements.length > maxScriptStatements) {
+    return {
+      ok: false,
+      reason: `the script has ${lexed.statements.length} statements; at most ${maxScriptStatements} are accepted`,
+    };
+  }
+  const midLine = lexed.metaCommands.find((command) => !command.atLineStart);
+  if (!canWrite && midLine !== undefined) {
+    return {
+      ok: false,
+      reason: `\\${midLine.name} on line ${midLine.line} does not start its line: at the read grant meta-commands stand on their own lines`,
+    };
+  }
+
+  for (const statement of lexed.statements) {
+    const start = opening(statement, 3);
+    const isCopy = start.startsWith('COPY');
+    if (
+      isCopy &&
+      statement.some((token) => token.kind === 'word' && token.text.toUpperCase() === 'PROGRAM')
+    ) {
+      return {
+        ok: false,
+        reason: `'${quote(statement)}' runs a program on the database server (COPY … PROGRAM) and is refused at every grant`,
+      };
+    }
+    if (!canWrite) {
+      const refusal = readRefusal(statement);
+      if (refusal !== undefined) return { ok: false, reason: refusal };
+    } else if (!grantCovers(grant, 'admin') && adminStatement.test(start)) {
+      return {
+        ok: false,
+        reason: `'${quote(statement)}' changes roles or settings, which needs the admin grant`,
+      };
+    }
+  }
+
+  const body = lexed.endsInsideStatement ? `${text}\n;` : text;
+  return {
+    ok: true,
+    script: canWrite ? `${body}\n` : `BEGIN TRANSACTION READ ONLY;\n${body}\nROLLBACK;\n`,
+  };
+}
