@@ -24,7 +24,13 @@ export interface McpToolHostOptions {
   /** A call that takes longer gets an error result and its server is restarted. Default 60 s. */
   callTimeoutMs?: number;
   /** How to start a built-in tool; default: `node dist/tools/<tool>/main.js` of this cadre. */
-  launchBuiltin?: (tool: string, grant: AgentTool['grant'], url: string) => ServerLaunch;
+  launchBuiltin?: (
+    tool: string,
+    grant: AgentTool['grant'],
+    url: string,
+    target: string,
+    org: OrgDefinition,
+  ) => ServerLaunch;
 }
 
 interface Connection {
@@ -47,11 +53,25 @@ export function defaultBuiltinLaunch(
   tool: string,
   grant: AgentTool['grant'],
   url: string,
+  target: string,
+  org: OrgDefinition,
 ): ServerLaunch {
+  // pgbench runs only against targets the org names.
+  const targets =
+    tool === 'pgbench'
+      ? [
+          '--target',
+          target,
+          '--allowed-targets',
+          Object.keys(org.targets)
+            .filter((name) => org.targets[name]?.kind === 'postgres')
+            .join(','),
+        ]
+      : [];
   return {
     kind: 'stdio',
     command: process.execPath,
-    args: [builtinMain(tool), '--url', 'env:CADRE_TARGET_URL', '--grant', grant],
+    args: [builtinMain(tool), '--url', 'env:CADRE_TARGET_URL', '--grant', grant, ...targets],
     env: { ...(process.env as Record<string, string>), CADRE_TARGET_URL: url },
   };
 }
@@ -93,6 +113,8 @@ export function createMcpToolHost(options: McpToolHostOptions): ToolHost {
         name,
         grant as AgentTool['grant'],
         resolveConnectionUrl(definition.url, environment),
+        target,
+        org,
       );
     }
     const server = org.mcp_servers[name];
