@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { lexSql } from '../../../tools/psql/sql-lexer.js';
+import {
+  checkExecuteStatement,
+  checkExplainTarget,
+  checkReadStatement,
+} from '../../../tools/psql/statement-check.js';
+
+const reason = (check: { allowed: boolean; reason?: string }) =>
+  'reason' in check ? check.reason : undefined;
+
+describe('the SQL lexer', () => {
+  it('drops comments, nested ones too, and keeps strings and identifiers whole', () => {
+    const lexed = lexSql(
+      `/* a /* nested */ comment */ SELECT "Odd""Name", E'it\\'s', $tag$ $$ ; $tag$, a$b -- tail`,
+    );
+    expect(lexed.ok).toBe(true);
+    if (!lexed.ok) return;
+    expect(lexed.tokens.map((token) => [token.kind, token.value])).toEqual([
+      ['word', 'select'],
+      ['quoted-identifier', 'Odd"Name'],
+      ['punctuation', ','],
+      ['string', "it\\'s"],
+      ['punctuation', ','],
+      ['string', ' $$ ; '],
+      ['punctuation', ','],
+      ['word', 'a$b'],
+    ]);
+  });
+
+  it('decodes U&"…" identifiers, with UESCAPE', () => {
+    const lexed = lexSql(`SELECT U&"d\\0061t\\+000061", U&"x!0041" UESCAPE '!'`);
+    expect(
+      lexed.ok &&
+        lexed.tokens
+          .filter((token) => token.kind === 'quoted-identifier')
+          .map((token) => token.value),
+    ).toEqual(['data', 'xA']);
+  });
+
+  it('refuses text it cannot read to the end', () => {
+    expect(lexSql("SELECT 'open").ok).toBe(false);
+    expect(lexSql('SELECT "open').ok).toBe(false);
+    expect(lexSql('SELECT $x$ open').ok).toBe(false);
+    expect(lexSql('SELECT /* /* */').ok).toBe(false);
+  });
+});
+
+describe('the read statement check', () => {
+  it.each([
+    'SELECT 1',
+    'select * from orders where status = $$delete$$',
+    "SELECT 'pg_read_file' AS name",
+    "SELECT currval('seq')",
+    'WITH recent AS (SELECT * FROM orders) SELECT count(*) FROM recent',
+    'VALUES (1), (2)',
+    'TABLE orders',
+    'SHOW work_mem',
+    '(SELECT 1) UNION (SELECT 2)',
+    'SELECT 1;',
+    'EXPLAIN SELECT 1',
+    'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT 1',
+    'EXPLAIN DELETE FROM t',
+    'EXPLAIN (ANALYZE false) UPDATE t SET v = 1',
+    'SELECT pg_sleep(0.1)',
+    'SELECT pg_size_pretty(pg_database_size(current_database()))',
+    'SELECT 1 AS "into"',
+  ])('allows %s', (sql) => {
+    expect(checkReadStatement(sql)).toMatchObject({ allowed: true });
+  });
+
+  it.each([
+    ['EXPLAIN (ANALYZE) DELETE FROM t', /EXPLAIN ANALYZE accepts/],
+    ['EXPLAIN ("analyze") DELETE FROM t', /EXPLAIN ANALYZE accepts/],
+    ['EXPLAIN (ANALYZE on, ANALYZE off) DELETE FROM t', /EXPLAIN ANALYZE accepts/],
+    ['EXPLAIN ANALYSE VERBOSE INSERT INTO t VALUES (1)', /EXPLAIN ANALYZE accepts/],
+    ['EXPLAIN SELECT * INTO t2 FROM t', /INTO creates a table/],
+    ['SELECT * FROM t FOR KEY SHARE', /row locks/],
+    ['WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x', /INSERT inside WITH/],
+    ['MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE', /MERGE writes/],
+    ['CREATE TABLE x (a int)', /CREATE writes; it needs the write grant/],
+    ['GRANT SELECT ON t TO public', /GRANT changes privileges/],
+    ['SELECT ts_stat($$select 1$$)', /ts_stat\(\) runs SQL passed as text/],
+    ['SELECT pg_catalog.pg_switch_wal()', /administers the server/],
+    ['SELECT pg_create_physical_replication_slot($$s$$)', /replication slots/],
+    ['SELECT "PG_READ_FILE"($$x$$)', /pg_read_file\(\) reads files/],
+    ['BEGIN', /BEGIN starts a transaction/],
+    ['FETCH ALL FROM c', /FETCH reads a cursor/],
+    ['SELECT 1 ; ', undefined],
+  ])('refuses %s', (sql, expected) => {
+    const check = checkReadStatement(sql);
+    if (expected === undefined) {
+      expect(check.allowed).toBe(true);
+      return;
+    }
+    expect(check.allowed).toBe(false);
+    expect(reason(check)).toMatch(expected);
+  });
+
+  it('checks what the explain tool is given', () => {
+    expect(checkExplainTarget('SELECT 1', true)).toMatchObject({ allowed: true });
+    expect(checkExplainTarget('UPDATE t SET v = 1', false)).toMatchObject({ allowed: true });
+    expect(reason(checkExplainTarget('UPDATE t SET v = 1', true))).toMatch(
+      /EXPLAIN ANALYZE accepts/,
+    );
+    expect(reason(checkExplainTarget('SHOW work_mem', false))).toMatch(/EXPLAIN accepts/);
+  });
+});
+
+describe('the execute statement check', () => {
+  it.each([
+    "INSERT INTO t VALUES (4, 'four')",
+    'CREATE INDEX CONCURRENTLY events_bucket_idx ON events (bucket)',
+    'VACUUM (ANALYZE) events',
+    'DO $$ BEGIN UPDATE counter SET n = n + 1; END $$',
+    'CALL p()',
+    "SELECT nextval('seq')",
+    'CREATE TABLE server_log (id int)',
+    'CREATE OR REPLACE VIEW v AS SELECT 1',
+    'ALTER TABLE t SET (fillfactor = 90)',
+  ])('allows %s at the write grant', (sql) => {
+    expect(checkExecuteStatement(sql, 'write')).toMatchObject({ allowed: true });
+  });
+
+  it.each([
+    'CREATE ROLE someone LOGIN',
+    'GRANT SELECT ON t TO someone',
+    "ALTER SYSTEM SET work_mem = '64MB'",
+    "SET statement_timeout = '1min'",
+    "COPY t TO '/tmp/t.csv'",
+    "SELECT set_config('work_mem', '64MB', false)",
+    'CREATE EXTENSION pg_stat_statements',
+  ])('allows %s only at the admin grant', (sql) => {
+    expect(checkExecuteStatement(sql, 'write').allowed).toBe(false);
+    expect(reason(checkExecuteStatement(sql, 'write'))).toMatch(/admin grant/);
+    expect(checkExecuteStatement(sql, 'admin')).toMatchObject({ allowed: true });
+  });
+
+  it.each([
+    ["COPY t FROM PROGRAM 'id'", /never allowed/],
+    ['COPY t FROM STDIN', /STDIN \/ TO STDOUT is not supported/],
+    ["SELECT lo_export(1, '/tmp/x')", /never allowed/],
+    ["SELECT dblink('dbname=test', 'select 1')", /never allowed/],
+    [
+      "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS 'SELECT pg_read_file(''/etc/passwd'')'",
+      /never allowed/,
+    ],
+    ['PREPARE x AS SELECT 1', /prepared statements, which do not outlive the call/],
+    ['LISTEN x', /needs a session that stays open/],
+    ['DECLARE c CURSOR FOR SELECT 1', /cursors/],
+    ['SAVEPOINT s', /transaction control/],
+  ])('refuses %s at every grant', (sql, expected) => {
+    for (const grant of ['write', 'admin'] as const) {
+      const check = checkExecuteStatement(sql, grant);
+      expect(check.allowed).toBe(false);
+      expect(reason(check)).toMatch(expected);
+    }
+  });
+
+  it('refuses everything at the read grant', () => {
+    expect(reason(checkExecuteStatement('SELECT 1', 'read'))).toBe(
+      'refused: execute needs the write grant; this server runs with the read grant',
+    );
+  });
+});
