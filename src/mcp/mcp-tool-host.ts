@@ -265,7 +265,14 @@ export function createMcpToolHost(options: McpToolHostOptions): ToolHost {
             ...(context.signal ? { signal: context.signal } : {}),
           },
         );
-        return { content: redactSecrets(text(result)), isError: result.isError === true };
+        const data =
+          (result.structuredContent as { result?: unknown } | undefined)?.result ??
+          result.structuredContent;
+        return {
+          content: redactSecrets(text(result)),
+          isError: result.isError === true,
+          ...(data === undefined ? {} : { data }),
+        };
       } catch (error) {
         const message = redactSecrets(error instanceof Error ? error.message : String(error));
         const timedOut = /timed? ?out/i.test(message);

@@ -5,6 +5,8 @@ import type { AgentDefinition } from '../org/org-definition.js';
 export interface ToolOutcome {
   content: string;
   isError: boolean;
+  /** The same result as data, when the tool gives it (MCP `structuredContent`), for programs such as metric probes. */
+  data?: unknown;
 }
 
 /** Who is calling, for grants and the audit. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { CadreError } from '../../src/errors.js';
 import { redactSecrets } from '../shared/redact.js';
+import { postgresUrlWithUser } from '../shared/connection-url.js';
 
 /** What the server learns about its target when it starts. */
 export interface TargetFacts {
@@ -21,7 +22,7 @@ export interface TargetFacts {
  */
 export async function probeTarget(url: string, timeoutMs: number): Promise<TargetFacts> {
   const client = new pg.Client({
-    connectionString: url,
+    connectionString: postgresUrlWithUser(url),
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
     application_name: 'cadre-pgbench',

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Grant } from '../../src/org/agent-schema.js';
 import { guardResultSize } from './result-size-guard.js';
+import { postgresUrlWithUser } from '../shared/connection-url.js';
 
 /** The role and server the tool is connected as. */
 export interface DatabaseIdentity {
@@ -37,7 +38,7 @@ export class PsqlDatabase {
     this.#grant = options.grant;
     this.#timeoutMs = options.timeoutMs;
     this.#pool = new pg.Pool({
-      connectionString: options.url,
+      connectionString: postgresUrlWithUser(options.url),
       application_name: applicationName,
       max: options.poolSize,
       idleTimeoutMillis: 30_000,

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { CadreError } from '../../src/errors.js';
 import { envVariableOf } from '../../src/org/env-reference.js';
 
@@ -29,4 +30,25 @@ export function resolveConnectionUrl(
     });
   }
   return value;
+}
+
+/**
+ * A PostgreSQL URL with a user name, as libpq would pick one: the URL's own, else `PGUSER`,
+ * else `USER`, else the operating system's user name (node's pg gives up when `USER` is unset).
+ */
+export function postgresUrlWithUser(
+  url: string,
+  environment: NodeJS.ProcessEnv = process.env,
+): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.username !== '' || new URLSearchParams(parsed.search).has('user')) return url;
+  parsed.username = encodeURIComponent(
+    environment.PGUSER || environment.USER || userInfo().username,
+  );
+  return parsed.toString();
 }
