@@ -1,17 +1,37 @@
+import type { A2AMessage } from '../a2a/message.js';
 import type { RunEvent } from '../runtime/run-event.js';
-import type { RunRecord, Store } from './store.js';
+import type {
+  EscalationRecord,
+  MessageRecord,
+  OpenRequestRecord,
+  RunRecord,
+  SessionRecord,
+  Store,
+} from './store.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
 
 /** A Store in memory: one process, nothing kept after it ends. */
 export function createMemoryStore(): Store {
   const runs = new Map<string, RunRecord>();
   const events = new Map<string, RunEvent[]>();
+  const messages = new Map<string, MessageRecord>();
+  const sessions = new Map<string, SessionRecord>();
+  const requests = new Map<string, OpenRequestRecord>();
+  const escalations = new Map<string, EscalationRecord>();
   return {
     async saveRun(run) {
-      runs.set(run.runId, { ...run });
+      runs.set(run.runId, copy(run));
     },
     async getRun(runId) {
       const run = runs.get(runId);
-      return run && { ...run };
+      return run && copy(run);
+    },
+    async listRuns(limit) {
+      return [...runs.values()]
+        .sort((a, b) => b.startedAt - a.startedAt)
+        .slice(0, limit)
+        .map(copy);
     },
     async appendEvent(event) {
       const list = events.get(event.runId) ?? [];
@@ -21,5 +41,72 @@ export function createMemoryStore(): Store {
     async events(runId) {
       return [...(events.get(runId) ?? [])];
     },
+    async putMessage(message: A2AMessage) {
+      if (!messages.has(message.messageId))
+        messages.set(message.messageId, { message: copy(message), status: 'pending' });
+    },
+    async markHandled(messageId, at) {
+      const record = messages.get(messageId);
+      if (!record || record.status !== 'pending') return false;
+      record.status = 'handled';
+      record.settledAt = at;
+      return true;
+    },
+    async getMessage(messageId) {
+      const record = messages.get(messageId);
+      return record && copy(record);
+    },
+    async pendingMessages(runId) {
+      return [...messages.values()]
+        .filter((record) => record.status === 'pending' && record.message.contextId === runId)
+        .sort((a, b) => a.message.sentAt - b.message.sentAt)
+        .map((record) => copy(record.message));
+    },
+    async saveSession(session) {
+      sessions.set(session.sessionId, copy(session));
+    },
+    async sessions(runId) {
+      return [...sessions.values()].filter((session) => session.runId === runId).map(copy);
+    },
+    async saveRequest(request) {
+      requests.set(request.messageId, copy(request));
+    },
+    async getRequest(messageId) {
+      const request = requests.get(messageId);
+      return request && copy(request);
+    },
+    async openRequests(runId) {
+      return [...requests.values()]
+        .filter(
+          (request) =>
+            request.status === 'open' && (runId === undefined || request.runId === runId),
+        )
+        .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity))
+        .map(copy);
+    },
+    async saveEscalation(escalation) {
+      escalations.set(escalation.escalationId, copy(escalation));
+    },
+    async getEscalation(escalationId) {
+      const escalation = escalations.get(escalationId);
+      return escalation && copy(escalation);
+    },
+    async listEscalations(options) {
+      return [...escalations.values()]
+        .filter(
+          (escalation) =>
+            (options.open ? escalation.status === 'open' : true) &&
+            (options.runId === undefined || escalation.runId === options.runId),
+        )
+        .sort((a, b) => a.firedAt - b.firedAt)
+        .map(copy);
+    },
+    async answerEscalation(escalationId, answer, by, at) {
+      const escalation = escalations.get(escalationId);
+      if (!escalation || escalation.status !== 'open') return undefined;
+      Object.assign(escalation, { status: 'answered', answer, answeredBy: by, answeredAt: at });
+      return copy(escalation);
+    },
+    async close() {},
   };
 }

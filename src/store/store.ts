@@ -1,4 +1,8 @@
+import type { A2AMessage } from '../a2a/message.js';
 import type { RunEvent } from '../runtime/run-event.js';
+
+/** The version of the stored schema this code writes; stores migrate older ones on open. */
+export const storeSchemaVersion = 1;
 
 /** A run as the store keeps it. */
 export interface RunRecord {
@@ -12,13 +16,110 @@ export interface RunRecord {
   answer?: string;
 }
 
+/** Where a message is in its life: written before delivery (the outbox), then handled once. */
+export type MessageStatus = 'pending' | 'handled' | 'dead';
+
+/** A message as the store keeps it. */
+export interface MessageRecord {
+  message: A2AMessage;
+  status: MessageStatus;
+  /** When it was handled (or dead-lettered), in epoch milliseconds. */
+  settledAt?: number;
+}
+
+/** A session's saved state: enough to rebuild it after a crash ("load, then continue"). */
+export interface SessionRecord {
+  sessionId: string;
+  runId: string;
+  agent: string;
+  status: string;
+  /** The session state as JSON-compatible data (conversation, open requests, counters). */
+  state: unknown;
+  updatedAt: number;
+}
+
+/** A request (task, question, escalation) that waits for an answer, with its deadline. */
+export interface OpenRequestRecord {
+  messageId: string;
+  runId: string;
+  from: string;
+  to: string;
+  kind: 'task' | 'question' | 'escalation';
+  taskId: string;
+  sentAt: number;
+  /** When the escalation engine acts on it, in epoch milliseconds; absent when no rule limits it. */
+  dueAt?: number;
+  /** How many times it has escalated so far. */
+  level: number;
+  status: 'open' | 'answered' | 'escalated' | 'cancelled';
+}
+
+/** An escalation that fired: who was waiting, on whom, for how long, and to whom it went. */
+export interface EscalationRecord {
+  escalationId: string;
+  runId: string;
+  /** The request that waited too long, failed too often, or was too severe. */
+  requestMessageId: string;
+  asker: string;
+  waitedOn: string;
+  to: string;
+  rule: string;
+  reason: string;
+  level: number;
+  firedAt: number;
+  status: 'open' | 'answered' | 'cancelled';
+  answer?: string;
+  answeredBy?: string;
+  answeredAt?: number;
+}
+
 /**
- * The Store seam: where runs and their events are kept. The memory store serves one process;
- * the durable stores (SQLite, PostgreSQL) come with the escalation engine.
+ * The Store seam: where runs, messages (an outbox written before delivery), sessions, open
+ * requests with their deadlines, escalations and events are kept. The memory store serves one
+ * process; the SQLite (`.cadre/state.db`) and PostgreSQL stores outlive it. Every method is
+ * atomic on its own.
  */
 export interface Store {
   saveRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /** The most recent runs first. */
+  listRuns(limit: number): Promise<RunRecord[]>;
+
   appendEvent(event: RunEvent): Promise<void>;
   events(runId: string): Promise<RunEvent[]>;
+
+  /** Writes a message before it is delivered; writing the same messageId again changes nothing. */
+  putMessage(message: A2AMessage): Promise<void>;
+  /**
+   * Marks a message handled; resolves `true` the first time and `false` when it already was,
+   * so a redelivered message is handled once.
+   */
+  markHandled(messageId: string, at: number): Promise<boolean>;
+  getMessage(messageId: string): Promise<MessageRecord | undefined>;
+  /** Messages of a run written but not handled, oldest first: what a resumed run delivers again. */
+  pendingMessages(runId: string): Promise<A2AMessage[]>;
+
+  saveSession(session: SessionRecord): Promise<void>;
+  sessions(runId: string): Promise<SessionRecord[]>;
+
+  saveRequest(request: OpenRequestRecord): Promise<void>;
+  getRequest(messageId: string): Promise<OpenRequestRecord | undefined>;
+  /** Open requests (of one run, or all), the soonest due first. */
+  openRequests(runId?: string): Promise<OpenRequestRecord[]>;
+
+  saveEscalation(escalation: EscalationRecord): Promise<void>;
+  getEscalation(escalationId: string): Promise<EscalationRecord | undefined>;
+  listEscalations(options: { open?: boolean; runId?: string }): Promise<EscalationRecord[]>;
+  /**
+   * Answers an open escalation; resolves the updated record, or `undefined` when it is unknown
+   * or no longer open (answered twice: the second answer is refused).
+   */
+  answerEscalation(
+    escalationId: string,
+    answer: string,
+    by: string,
+    at: number,
+  ): Promise<EscalationRecord | undefined>;
+
+  close(): Promise<void>;
 }
