@@ -1,4 +1,3 @@
-import PQueue from 'p-queue';
 import type { z } from 'zod';
 import { CadreError } from '../errors.js';
 import type { Bus, MessageHandler, Unsubscribe } from './bus.js';
@@ -50,8 +49,18 @@ interface Inbox {
 
 /** The messages of one `to` and `contextId`: handled one at a time, in send order. */
 interface Conversation {
-  readonly queue: PQueue;
+  /** The last delivery queued: each new one starts when it ends, so a conversation is ordered. */
+  tail: Promise<void>;
   outstanding: number;
+}
+
+/** Freezes a message and everything in it, so handlers share one copy that none can change. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 /**
@@ -163,7 +172,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
         const handle = await subscriberOf(inbox);
         if (handle === undefined) return;
         try {
-          await handle(structuredClone(message));
+          await handle(message);
           return;
         } catch (error) {
           if (deliveries >= maxDeliveries) {
@@ -197,17 +206,18 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       }
       const parsed = A2AMessage.safeParse(message);
       if (!parsed.success) throw invalidMessage(parsed.error);
-      const accepted = parsed.data;
+      // zod's output is already a copy of what was sent; freezing it lets every delivery share it safely.
+      const accepted = deepFreeze(parsed.data);
       const inbox = inboxOf(accepted.to);
       const key = `${accepted.to}\u0000${accepted.contextId}`;
       let conversation = conversations.get(key);
       if (conversation === undefined) {
-        conversation = { queue: new PQueue({ concurrency: 1 }), outstanding: 0 };
+        conversation = { tail: Promise.resolve(), outstanding: 0 };
         conversations.set(key, conversation);
       }
       conversation.outstanding += 1;
       inbox.outstanding += 1;
-      void conversation.queue.add(() => deliver(accepted, inbox, key));
+      conversation.tail = conversation.tail.then(() => deliver(accepted, inbox, key));
     },
 
     subscribe(agent: string, handle: MessageHandler): Unsubscribe {
@@ -248,9 +258,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
         for (const inbox of inboxes.values()) wake(inbox);
         for (const end of [...pendingPauses]) end();
       }
-      await Promise.all(
-        [...conversations.values()].map((conversation) => conversation.queue.onIdle()),
-      );
+      await Promise.all([...conversations.values()].map((conversation) => conversation.tail));
     },
 
     deadLetters(): readonly DeadLetter[] {

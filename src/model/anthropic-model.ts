@@ -1,4 +1,10 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+
+/** The SDK, loaded on the first turn: importing cadre does not pay for it (about 23 MB). */
+type Sdk = typeof Anthropic;
+let sdkLoading: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> =>
+  (sdkLoading ??= import('@anthropic-ai/sdk').then((module) => module.default));
 import { withCacheBreakpoints } from './cache-breakpoints.js';
 import type {
   Model,
@@ -37,18 +43,18 @@ const defaultSleep = (milliseconds: number) =>
  * the SDK (when retryable at all); errors without one broke a stream after it started (a cut
  * connection, an `event: error`), which the SDK does not retry.
  */
-function brokeAfterStart(error: unknown): boolean {
-  if (error instanceof Anthropic.APIUserAbortError) return false;
-  if (error instanceof Anthropic.APIError) return error.status === undefined;
+function brokeAfterStart(sdk: Sdk, error: unknown): boolean {
+  if (error instanceof sdk.APIUserAbortError) return false;
+  if (error instanceof sdk.APIError) return error.status === undefined;
   return error instanceof Error;
 }
 
-function isRetryable(error: unknown): boolean {
-  if (error instanceof Anthropic.APIError && error.status !== undefined) {
+function isRetryable(sdk: Sdk, error: unknown): boolean {
+  if (error instanceof sdk.APIError && error.status !== undefined) {
     const status = error.status;
     return status === 408 || status === 409 || status === 429 || status >= 500;
   }
-  return brokeAfterStart(error);
+  return brokeAfterStart(sdk, error);
 }
 
 function describe(error: unknown): string {
@@ -58,18 +64,14 @@ function describe(error: unknown): string {
 /** The production Model: Anthropic's Messages API through the official SDK, streamed, with prompt caching. */
 export class AnthropicModel implements Model {
   readonly name = 'anthropic';
-  readonly #client: Anthropic;
+  readonly #options: AnthropicModelOptions;
+  #client: Anthropic | undefined;
   readonly #streamRetries: number;
   readonly #sleep: (milliseconds: number) => Promise<void>;
   readonly #now: () => number;
 
   constructor(options: AnthropicModelOptions) {
-    this.#client = new Anthropic({
-      apiKey: options.apiKey,
-      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-      maxRetries: options.maxRetries ?? 4,
-      timeout: options.timeoutMs ?? 600_000,
-    });
+    this.#options = options;
     this.#streamRetries = options.streamRetries ?? 2;
     this.#sleep = options.sleep ?? defaultSleep;
     this.#now = options.now ?? Date.now;
@@ -77,6 +79,15 @@ export class AnthropicModel implements Model {
 
   async turn(request: ModelRequest, onEvent?: (event: ModelEvent) => void): Promise<ModelResponse> {
     const started = this.#now();
+    const sdk = await loadSdk();
+    const options = this.#options;
+    this.#client ??= new sdk({
+      apiKey: options.apiKey,
+      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+      maxRetries: options.maxRetries ?? 4,
+      timeout: options.timeoutMs ?? 600_000,
+    });
+    const client = this.#client;
     const cached = withCacheBreakpoints(request);
     const body = {
       model: request.model,
@@ -87,7 +98,7 @@ export class AnthropicModel implements Model {
     } as Anthropic.MessageCreateParamsNonStreaming;
     for (let attempt = 1; ; attempt++) {
       try {
-        const stream = this.#client.messages.stream(
+        const stream = client.messages.stream(
           body,
           request.signal ? { signal: request.signal } : undefined,
         );
@@ -132,7 +143,7 @@ export class AnthropicModel implements Model {
           attempts: attempt,
         };
       } catch (error) {
-        if (request.signal?.aborted || error instanceof Anthropic.APIUserAbortError) {
+        if (request.signal?.aborted || error instanceof sdk.APIUserAbortError) {
           throw new ModelError({
             message: `model call of ${request.agent} was cancelled`,
             retryable: false,
@@ -140,14 +151,14 @@ export class AnthropicModel implements Model {
             cause: error,
           });
         }
-        const status = error instanceof Anthropic.APIError ? error.status : undefined;
-        if (attempt <= this.#streamRetries && brokeAfterStart(error)) {
+        const status = error instanceof sdk.APIError ? error.status : undefined;
+        if (attempt <= this.#streamRetries && brokeAfterStart(sdk, error)) {
           const delayMs = 500 * 2 ** (attempt - 1);
           onEvent?.({ type: 'retry', attempt, reason: describe(error), delayMs });
           await this.#sleep(delayMs);
           continue;
         }
-        const retryable = isRetryable(error);
+        const retryable = isRetryable(sdk, error);
         throw new ModelError({
           message: `model call of ${request.agent} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}${status === undefined ? '' : ` (HTTP ${status})`}: ${describe(error)}`,
           ...(status === undefined ? {} : { status }),

@@ -85,12 +85,11 @@ export async function resume(kernel: Kernel, run: RunContext, message: A2AMessag
 
 /** The bus handler of one agent's inbox (or the person's): idempotent on messageId. */
 export function handlerFor(kernel: Kernel, agentId: string) {
-  const { runs, handled, byId, track, endRun } = kernel;
+  const { runs, byId, track, endRun } = kernel;
   return async (message: A2AMessage) => {
-    if (handled.has(message.messageId)) return;
-    handled.add(message.messageId);
     const run = runs.get(message.contextId);
-    if (!run || run.done) return;
+    if (!run || run.done || run.handled.has(message.messageId)) return;
+    run.handled.add(message.messageId);
     if (agentId === userAgentId) {
       if (message.kind === 'reply' && message.inReplyTo === run.requestId) {
         endRun(

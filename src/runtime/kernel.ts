@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { redactSecrets } from '../../tools/shared/redact.js';
-import PQueue from 'p-queue';
+import { Semaphore } from './semaphore.js';
 import type { Bus } from '../a2a/bus.js';
-import { A2AMessage, messageSchemaVersion, messageText } from '../a2a/message.js';
-import type { MessageKind } from '../a2a/message.js';
+import { messageSchemaVersion, messageText } from '../a2a/message.js';
+import type { A2AMessage, MessageKind } from '../a2a/message.js';
 import { createMemoryBus } from '../a2a/memory-bus.js';
 import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
 import type { ToolHost } from '../mcp/tool-host.js';
@@ -33,6 +33,8 @@ export interface RunContext {
   queue: AsyncQueue<RunEvent>;
   finish: (result: RunResult) => void;
   done: boolean;
+  /** Messages of this run already handled: a redelivery is ignored. */
+  handled: Set<string>;
 }
 
 /** What to send: the routing fields of an A2A message and its text. */
@@ -64,7 +66,7 @@ export interface Kernel {
   ownBus: boolean;
   now: () => number;
   newId: () => string;
-  limiter: PQueue;
+  limiter: Semaphore;
   maxOutputTokens: number;
   limits: OrgLimits;
   maxHops: number;
@@ -73,7 +75,6 @@ export interface Kernel {
   runs: Map<string, RunContext>;
   sessions: Map<string, SessionState>;
   waitingOn: Map<string, SessionState>;
-  handled: Set<string>;
   work: Set<Promise<void>>;
   byId: Map<string, AgentDefinition>;
   track(promise: Promise<void>): void;
@@ -95,14 +96,13 @@ export function createKernel(options: RuntimeOptions): Kernel {
   const toolHost = options.toolHost ?? createRehearsalToolHost();
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
-  const limiter = new PQueue({ concurrency: options.maxConcurrentModelCalls ?? 8 });
+  const limiter = new Semaphore(options.maxConcurrentModelCalls ?? 8);
   const maxOutputTokens = options.maxOutputTokens ?? 4096;
   const limits = org.defaults.limits ?? {};
   const maxHops = limits.max_hops ?? 10;
   const runs = new Map<string, RunContext>();
   const sessions = new Map<string, SessionState>();
   const waitingOn = new Map<string, SessionState>();
-  const handled = new Set<string>();
   const work = new Set<Promise<void>>();
   const byId = new Map(org.agents.map((agent) => [agent.id, agent]));
 
@@ -111,9 +111,22 @@ export function createKernel(options: RuntimeOptions): Kernel {
     void promise.finally(() => work.delete(promise));
   };
 
+  // Events reach the store in batches: one tracked write per tick instead of one per event.
+  let unsaved: RunEvent[] = [];
+  const saveEvents = async (batch: RunEvent[]) => {
+    for (const event of batch) await store.appendEvent(event);
+  };
   const emit = (run: RunContext, event: RunEvent) => {
     run.queue.push(event);
-    if (event.type !== 'model-text-delta') track(store.appendEvent(event));
+    if (event.type === 'model-text-delta') return;
+    unsaved.push(event);
+    if (unsaved.length === 1) {
+      queueMicrotask(() => {
+        const batch = unsaved;
+        unsaved = [];
+        track(saveEvents(batch));
+      });
+    }
   };
 
   // An agent's tools and system prompt never change during the runtime's life: build them once,
@@ -141,7 +154,8 @@ export function createKernel(options: RuntimeOptions): Kernel {
   };
 
   async function send(run: RunContext, fields: Outgoing): Promise<A2AMessage> {
-    const message = A2AMessage.parse({
+    // Built here from typed fields; the bus validates it at its boundary.
+    const message: A2AMessage = {
       schemaVersion: messageSchemaVersion,
       messageId: fields.messageId ?? newId(),
       contextId: run.runId,
@@ -149,7 +163,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       role: fields.from === userAgentId ? 'user' : 'agent',
       parts: [
         { kind: 'text', text: fields.text || '(empty)' },
-        ...(fields.data ? [{ kind: 'data', data: fields.data }] : []),
+        ...(fields.data ? [{ kind: 'data' as const, data: fields.data }] : []),
       ],
       from: fields.from,
       to: fields.to,
@@ -160,7 +174,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       ...(fields.deadline === undefined ? {} : { deadline: fields.deadline }),
       hop: fields.hop,
       sentAt: now(),
-    });
+    };
     run.totals.messages += 1;
     emit(run, {
       type: 'message-sent',
@@ -209,6 +223,8 @@ export function createKernel(options: RuntimeOptions): Kernel {
       }),
     );
     run.queue.end();
+    // A finished run is forgotten: late messages for it find no run and are ignored.
+    runs.delete(run.runId);
     run.finish(full);
   }
 
@@ -273,7 +289,6 @@ export function createKernel(options: RuntimeOptions): Kernel {
     runs,
     sessions,
     waitingOn,
-    handled,
     work,
     byId,
     track,

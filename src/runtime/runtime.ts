@@ -51,6 +51,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         queue: new AsyncQueue<RunEvent>(),
         finish,
         done: false,
+        handled: new Set(),
       };
       runs.set(runId, run);
       emit(run, {

@@ -96,48 +96,49 @@ export async function runTurn(
   let response;
   try {
     const tools = await toolsOf(agent);
-    response = await limiter.add(
-      () =>
-        model.turn(
-          {
-            agent: agent.id,
-            model:
-              kernel.modelOverride ??
-              agent.model ??
-              org.defaults.model ??
-              kernel.defaultModel ??
-              'claude-sonnet-4-6',
-            system: systemOf(agent),
-            messages: session.messages,
-            tools,
-            maxTokens: maxOutputTokens,
-            signal: run.controller.signal,
-          },
-          (event) => {
-            if (event.type === 'text-delta')
-              emit(run, {
-                type: 'model-text-delta',
-                runId: run.runId,
-                agent: agent.id,
-                at: now(),
-                sessionId: session.id,
-                text: event.text,
-              });
-            if (event.type === 'retry')
-              emit(run, {
-                type: 'model-call-retry',
-                runId: run.runId,
-                agent: agent.id,
-                at: now(),
-                sessionId: session.id,
-                attempt: event.attempt,
-                reason: event.reason,
-                delayMs: event.delayMs,
-              });
-          },
-        ),
-      { signal: run.controller.signal },
-    );
+    await limiter.acquire(run.controller.signal);
+    try {
+      response = await model.turn(
+        {
+          agent: agent.id,
+          model:
+            kernel.modelOverride ??
+            agent.model ??
+            org.defaults.model ??
+            kernel.defaultModel ??
+            'claude-sonnet-4-6',
+          system: systemOf(agent),
+          messages: session.messages,
+          tools,
+          maxTokens: maxOutputTokens,
+          signal: run.controller.signal,
+        },
+        (event) => {
+          if (event.type === 'text-delta')
+            emit(run, {
+              type: 'model-text-delta',
+              runId: run.runId,
+              agent: agent.id,
+              at: now(),
+              sessionId: session.id,
+              text: event.text,
+            });
+          if (event.type === 'retry')
+            emit(run, {
+              type: 'model-call-retry',
+              runId: run.runId,
+              agent: agent.id,
+              at: now(),
+              sessionId: session.id,
+              attempt: event.attempt,
+              reason: event.reason,
+              delayMs: event.delayMs,
+            });
+        },
+      );
+    } finally {
+      limiter.release();
+    }
   } catch (error) {
     if (run.controller.signal.aborted) return;
     const message = error instanceof Error ? error.message : String(error);

@@ -11,17 +11,34 @@ import type {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-/** A Store in memory: one process, nothing kept after it ends. */
-export function createMemoryStore(): Store {
+/**
+ * A Store in memory: one process, nothing kept after it ends. It keeps the `maxRuns` most
+ * recent runs (default 100) with their events, messages, sessions, requests and escalations.
+ */
+export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
+  const maxRuns = options.maxRuns ?? 100;
   const runs = new Map<string, RunRecord>();
   const events = new Map<string, RunEvent[]>();
   const messages = new Map<string, MessageRecord>();
   const sessions = new Map<string, SessionRecord>();
   const requests = new Map<string, OpenRequestRecord>();
   const escalations = new Map<string, EscalationRecord>();
+  /** Drops the oldest run and everything of it. */
+  const forget = (runId: string) => {
+    runs.delete(runId);
+    events.delete(runId);
+    for (const [id, record] of messages)
+      if (record.message.contextId === runId) messages.delete(id);
+    for (const [id, session] of sessions) if (session.runId === runId) sessions.delete(id);
+    for (const [id, request] of requests) if (request.runId === runId) requests.delete(id);
+    for (const [id, escalation] of escalations)
+      if (escalation.runId === runId) escalations.delete(id);
+  };
   return {
     async saveRun(run) {
+      const isNew = !runs.has(run.runId);
       runs.set(run.runId, copy(run));
+      if (isNew && runs.size > maxRuns) forget(runs.keys().next().value as string);
     },
     async getRun(runId) {
       const run = runs.get(runId);

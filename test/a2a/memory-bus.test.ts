@@ -266,21 +266,28 @@ describe('createMemoryBus', () => {
     ]);
   });
 
-  it('hands each delivery its own copy of the message', async () => {
+  it('hands handlers a frozen copy: none can change what a later delivery or the sender sees', async () => {
     const bus = openBus();
     const seen: string[] = [];
+    const refused: boolean[] = [];
     bus.subscribe('chief-1', async (message) => {
       seen.push(message.tags.join(','));
-      message.tags.push('mutated');
+      try {
+        message.tags.push('mutated');
+        refused.push(false);
+      } catch {
+        refused.push(true);
+      }
       if (seen.length === 1) throw new Error('again');
     });
     const message = makeMessage({ tags: ['original'] });
 
     await bus.send(message);
+    message.tags.push('changed after send');
     await bus.idle();
 
     expect(seen).toEqual(['original', 'original']);
-    expect(message.tags).toEqual(['original']);
+    expect(refused).toEqual([true, true]);
   });
 
   it('refuses options that cannot work', () => {
