@@ -7,13 +7,13 @@ import type { RequestState } from './request-state.js';
 import { appliesTo, askerOf, fallbackTarget, isHuman, resolveEscalation } from './targets.js';
 
 /** What a request's rules resolve against: its asker and the asker's rule set. */
-export interface Context {
+export interface RequestContext {
   asker: AgentDefinition;
   rules: RuleSet | undefined;
 }
 
 /** The asker of a request and the rule set it works under. */
-export function contextOf(org: OrgDefinition, request: RequestState): Context {
+export function contextOf(org: OrgDefinition, request: RequestState): RequestContext {
   const asker = askerOf(org, request.asker);
   return { asker, rules: ruleSetOf(org, asker) };
 }
@@ -35,7 +35,7 @@ function milliseconds(duration: string): number {
 /** The agents one ladder rung asks, the asker left out. */
 export function rungTargets(
   org: OrgDefinition,
-  context: Context,
+  context: RequestContext,
   step: LadderStep,
   request: RequestState,
 ): string[] {
@@ -52,7 +52,7 @@ export function rungTargets(
 
 function ladderDeadline(
   org: OrgDefinition,
-  context: Context,
+  context: RequestContext,
   request: RequestState,
 ): Omit<Deadline, 'overdue'> | undefined {
   const state = request.ladder;
@@ -82,7 +82,7 @@ function ladderDeadline(
 
 function waitDeadline(
   org: OrgDefinition,
-  context: Context,
+  context: RequestContext,
   request: RequestState,
 ): Omit<Deadline, 'overdue'> | undefined {
   if (request.ended) return undefined;
@@ -117,7 +117,7 @@ function waitDeadline(
 /** Severity rules that apply to the request and have not sent it to their target yet. */
 function severityDeadlines(
   org: OrgDefinition,
-  context: Context,
+  context: RequestContext,
   request: RequestState,
 ): Omit<Deadline, 'overdue'>[] {
   const taken = takenBy(request);
@@ -166,4 +166,3 @@ export function deadlineOf(
   );
   return soonest && { ...soonest, overdue: soonest.dueAt <= now };
 }
-

@@ -30,6 +30,13 @@ export interface AnswerStep {
   escalated: boolean;
 }
 
+/** A step that fires nothing: the request as given, with its deadline (and why the chain ended). */
+function stay(org: OrgDefinition, request: RequestState, now: number, ended?: string): PlanStep {
+  const deadline = deadlineOf(org, request, now);
+  const step: PlanStep = deadline ? { request, fire: [], deadline } : { request, fire: [] };
+  return ended === undefined ? step : { ...step, ended };
+}
+
 /** Sends the request on to `to` (one level up) and returns the step. */
 function escalate(
   org: OrgDefinition,
@@ -111,10 +118,7 @@ function endChain(
   });
   const next: RequestState = { ...request, ended: { at: now, reason } };
   delete next.ladder;
-  const deadline = deadlineOf(org, next, now);
-  return deadline
-    ? { request: next, fire: [], deadline, ended: reason }
-    : { request: next, fire: [], ended: reason };
+  return stay(org, next, now, reason);
 }
 
 /** Acts on a deadline that has passed. */
@@ -141,17 +145,14 @@ function act(org: OrgDefinition, request: RequestState, deadline: Deadline, now:
  * the same request changes nothing.
  */
 export function onSend(org: OrgDefinition, request: RequestState, now: number): PlanStep {
-  const unchanged = (): PlanStep => {
-    const deadline = deadlineOf(org, request, now);
-    return deadline ? { request, fire: [], deadline } : { request, fire: [] };
-  };
-  if (request.status !== 'open' || request.ladder || request.fired.length > 0) return unchanged();
+  if (request.status !== 'open' || request.ladder || request.fired.length > 0)
+    return stay(org, request, now);
   const deadline = deadlineOf(org, request, now);
   if (deadline?.source === 'severity' && deadline.overdue) return act(org, request, deadline, now);
   const context = contextOf(org, request);
   const ladder = context.rules?.ladders?.find((candidate) => appliesTo(candidate, request));
   const first = ladder?.steps[0];
-  if (!ladder || !first) return unchanged();
+  if (!ladder || !first) return stay(org, request, now);
   const started = { ...request, ladder: { rule: ladder.id, step: 0, stepStartedAt: now } };
   const to = rungTargets(org, context, first, request);
   return escalate(org, started, 'ladder', ladder.id, to, now, { ladderStep: 0, keepLadder: true });
@@ -168,10 +169,7 @@ export function onFailure(
   failure: FailureRecord,
   now: number,
 ): PlanStep {
-  if (request.status !== 'open') {
-    const deadline = deadlineOf(org, request, now);
-    return deadline ? { request, fire: [], deadline } : { request, fire: [] };
-  }
+  if (request.status !== 'open') return stay(org, request, now);
   const recorded: RequestState = { ...request, failures: [...request.failures, failure] };
   const context = contextOf(org, recorded);
   for (const rule of context.rules?.strikes ?? []) {
@@ -196,15 +194,11 @@ export function onFailure(
         now,
         ...note,
       });
-      const deadline = deadlineOf(org, recorded, now);
-      return deadline
-        ? { request: recorded, fire: [], deadline, ended }
-        : { request: recorded, fire: [], ended };
+      return stay(org, recorded, now, ended);
     }
     return escalate(org, recorded, 'strike', rule.id, [target.to], now, note);
   }
-  const deadline = deadlineOf(org, recorded, now);
-  return deadline ? { request: recorded, fire: [], deadline } : { request: recorded, fire: [] };
+  return stay(org, recorded, now);
 }
 
 /**

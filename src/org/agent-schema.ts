@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from './duration.js';
+import { Duration } from './duration-schema.js';
 
 /** Kebab-case identifier for agents, orgs, targets, servers and rules. */
 export const Identifier = z

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 const unitMilliseconds = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const wholePattern = /^(?:\d+(?:ms|s|m|h|d))+$/;
 const partPattern = /(\d+)(ms|s|m|h|d)/g;
@@ -38,13 +36,3 @@ export function formatDuration(milliseconds: number): string {
   }
   return text;
 }
-
-/** A duration as written in YAML: `30m`, `1h`, `90s`, `immediate`. */
-export const Duration = z
-  .string({ error: 'a duration is text such as 30m, 1h, 90s or immediate' })
-  .refine((text) => parseDuration(text) !== undefined, {
-    error: (issue) =>
-      `'${String(issue.input)}' is not a duration: write a number and a unit (ms, s, m, h, d), such as 30m, 1h, 90s, 1h30m, or immediate`,
-  });
-/** A duration as written in YAML. */
-export type Duration = z.infer<typeof Duration>;

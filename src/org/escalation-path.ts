@@ -1,6 +1,13 @@
 import type { EscalationTarget, RuleSet, WaitRule } from './escalation-schema.js';
-import { ruleSetNameOf } from './load-rule-sets.js';
 import type { AgentDefinition, OrgDefinition } from './org-definition.js';
+
+/** The rule set an agent works under: its own `escalation`, else the org default. */
+export function ruleSetNameOf(
+  org: Pick<OrgDefinition, 'defaults'>,
+  agent: { escalation?: string },
+): string | undefined {
+  return agent.escalation ?? org.defaults.escalation;
+}
 
 /** One step of an agent's escalation path: who is waited on, and for how long. */
 export interface EscalationStep {

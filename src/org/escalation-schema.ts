@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Identifier } from './agent-schema.js';
-import { Duration } from './duration.js';
+import { Duration } from './duration-schema.js';
 
 /** How severe a request is. */
 export const Severity = z.enum(['low', 'normal', 'high', 'critical']);

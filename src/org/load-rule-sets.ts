@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diagnostic } from './diagnostic.js';
+export { ruleSetNameOf } from './escalation-path.js';
 import type { Diagnostic, Location } from './diagnostic.js';
 import { RuleSet } from './escalation-schema.js';
 import type { OrgDefinition, OrgLocators } from './org-definition.js';
@@ -8,14 +9,6 @@ import { readSourceText } from './read-source.js';
 import { suggestion } from './suggest.js';
 import { parseYamlSource } from './yaml-source.js';
 import { diagnosticsFromIssues } from './zod-diagnostics.js';
-
-/** The rule set an agent works under: its own `escalation`, else the org default. */
-export function ruleSetNameOf(
-  org: Pick<OrgDefinition, 'defaults'>,
-  agent: { escalation?: string },
-): string | undefined {
-  return agent.escalation ?? org.defaults.escalation;
-}
 
 /**
  * Loads every rule set the org's agents work under from `escalation/<name>.yaml` into

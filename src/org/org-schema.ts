@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentLimits, Grant, Identifier, MemberPlacement } from './agent-schema.js';
-import { Duration } from './duration.js';
+import { Duration } from './duration-schema.js';
 import { ConnectionUrl, EnvReference } from './env-reference.js';
 
 /** A database or cache that tools work on. */
