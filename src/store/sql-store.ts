@@ -22,6 +22,8 @@ function jsonText(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+const ignore = (): void => undefined;
+
 /** `LIMIT` wants a whole, non-negative number; `listRuns(Infinity)` lists every run. */
 function limitOf(limit: number): number {
   if (Number.isNaN(limit)) return 0;
@@ -66,6 +68,7 @@ const saveEscalationSql = upsert('escalations', escalationColumns, 'escalation_i
 export function createSqlStore(driver: SqlDriver): Store {
   const rows = createRowReader(driver.where);
   const query = (sql: string, params: readonly SqlValue[] = []) => driver.query(sql, params);
+  let eventWrites: Promise<void> = Promise.resolve();
 
   return {
     async saveRun(run) {
@@ -93,13 +96,14 @@ export function createSqlStore(driver: SqlDriver): Store {
     },
 
     async appendEvent(event) {
-      await query('INSERT INTO events (run_id, type, agent, at, body) VALUES (?, ?, ?, ?, ?)', [
-        event.runId,
-        event.type,
-        event.agent,
-        ms(event.at),
-        jsonText(event),
-      ]);
+      const params = [event.runId, event.type, event.agent, ms(event.at), jsonText(event)];
+      // One insert at a time, in the order of the calls: over a pool, inserts that overlap
+      // could otherwise take their row numbers in another order than they were appended.
+      const write = eventWrites.then(() =>
+        query('INSERT INTO events (run_id, type, agent, at, body) VALUES (?, ?, ?, ?, ?)', params),
+      );
+      eventWrites = write.then(ignore, ignore);
+      await write;
     },
     async events(runId) {
       const result = await query(
@@ -123,7 +127,12 @@ export function createSqlStore(driver: SqlDriver): Store {
       await query(
         'INSERT INTO messages (message_id, run_id, status, sent_at, settled_at, body) ' +
           "VALUES (?, ?, 'pending', ?, NULL, ?) ON CONFLICT (message_id) DO NOTHING",
-        [message.messageId, message.contextId, message.sentAt, jsonText(checked.data)],
+        [
+          checked.data.messageId,
+          checked.data.contextId,
+          checked.data.sentAt,
+          jsonText(checked.data),
+        ],
       );
     },
     async markHandled(messageId, at) {
