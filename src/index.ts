@@ -48,3 +48,15 @@ export type { Store, RunRecord } from './store/store.js';
 export { createMemoryStore } from './store/memory-store.js';
 export type { ToolHost, ToolOutcome, ToolCallContext } from './mcp/tool-host.js';
 export { createRehearsalToolHost } from './mcp/rehearsal-tool-host.js';
+export { openStore } from './store/open-store.js';
+export { openSqliteStore } from './store/sqlite-store.js';
+export { openPostgresStore } from './store/postgres-store.js';
+export type {
+  EscalationRecord,
+  MessageRecord,
+  OpenRequestRecord,
+  SessionRecord,
+} from './store/store.js';
+export { createMcpToolHost } from './mcp/mcp-tool-host.js';
+export { runProbes } from './mcp/metric-probes.js';
+export type { ProbeResult } from './mcp/metric-probes.js';

@@ -1,5 +1,5 @@
 import { formatDiagnostic, hasErrors, sortDiagnostics } from '../org/diagnostic.js';
-import { loadPaths } from '../org/load-paths.js';
+import { checkOrgs } from './check-orgs.js';
 import type { OrgDefinition } from '../org/org-definition.js';
 import type { CommandOutput } from './output.js';
 
@@ -11,7 +11,7 @@ export async function loadValidOrgs(
   paths: readonly string[],
   output: CommandOutput,
 ): Promise<OrgDefinition[] | undefined> {
-  const results = await loadPaths(paths);
+  const results = await checkOrgs(paths);
   const invalid = results.filter((result) => hasErrors(result.diagnostics));
   if (invalid.length === 0) return results.map((result) => result.org);
   for (const result of invalid) {

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics } from '../org/diagnostic.js';
-import { loadPaths } from '../org/load-paths.js';
+import { checkOrgs } from './check-orgs.js';
 import type { CommandOutput } from './output.js';
 
 /** Validates orgs; resolves to the exit code: 0 when valid (warnings allowed), 1 on any error. */
@@ -10,7 +10,7 @@ export async function runValidate(
   options: { json?: boolean },
   output: CommandOutput,
 ): Promise<number> {
-  const results = await loadPaths(paths.length > 0 ? paths : ['agents']);
+  const results = await checkOrgs(paths.length > 0 ? paths : ['agents']);
   let failed = false;
   if (options.json) {
     const report = results.map(({ org, diagnostics }) => ({

@@ -36,6 +36,16 @@ describe('cadre validate', () => {
   });
 });
 
+describe('cadre validate, escalation checks', () => {
+  it('refuses rules whose escalations go round in a loop, naming the loop and where', async () => {
+    const result = await runCli(['validate', 'test/fixtures/escalation-cycle']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /escalation\/standard\.yaml:3:\d+: error: escalations can go round in a loop, ceo → chief-1 → ceo/,
+    );
+  });
+});
+
 describe('cadre tree', () => {
   it('shows the ESA chain ceo → Chief #1 → Domain #1 → Layers #1, #3, #14 with 30m peer waits and 1h to the chief', async () => {
     const result = await runCli(['tree', 'agents/esa', '--format', 'json']);
