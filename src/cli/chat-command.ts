@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
+import { parseTimeScale } from './time-scale-option.js';
 import { displayOf, withCancel } from './run-command.js';
 import { watchRun } from './watch-run.js';
 
@@ -13,6 +14,7 @@ export interface ChatOptions {
   json?: boolean;
   rehearsalLog?: string;
   tools?: string;
+  timeScale?: number;
 }
 
 /**
@@ -25,7 +27,14 @@ export async function chat(
   output: CommandOutput,
   signal: AbortSignal,
 ): Promise<number> {
-  const opened = await openRuntime('chat', options.org, options.model, output, options.tools);
+  const opened = await openRuntime(
+    'chat',
+    options.org,
+    options.model,
+    output,
+    options.tools,
+    options.timeScale,
+  );
   if (!opened) return 1;
   const history: { task: string; answer: string }[] = [];
   const entry = options.to ?? opened.org.root;
@@ -87,6 +96,11 @@ export function registerChat(
     .option(
       '--tools <mode>',
       'live (the org’s real databases and MCP servers) or rehearsal (answers what would have run); default: rehearsal with a rehearsal model, else live',
+    )
+    .option(
+      '--time-scale <n>',
+      'run the clock n times faster, so that waits of minutes pass in seconds (an escalation drill)',
+      parseTimeScale,
     )
     .option('--json', 'print the events of each run as NDJSON')
     .option(

@@ -50,6 +50,7 @@ export async function openRuntime(
   modelOption: string | undefined,
   output: CommandOutput,
   toolsOption?: string,
+  timeScale?: number,
 ): Promise<OpenRuntime | undefined> {
   const orgs = await loadValidOrgs([orgPath], output);
   if (!orgs) return undefined;
@@ -71,6 +72,7 @@ export async function openRuntime(
     store: createMemoryStore(),
     toolHost,
     ...(chosen.modelId ? { modelOverride: chosen.modelId } : {}),
+    ...(timeScale === undefined ? {} : { timeScale }),
   });
   return {
     org,

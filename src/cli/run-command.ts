@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CadreError } from '../errors.js';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
+import { parseTimeScale } from './time-scale-option.js';
 import { watchRun } from './watch-run.js';
 import type { RunDisplay } from './watch-run.js';
 
@@ -13,6 +14,7 @@ export interface RunCommandOptions {
   json?: boolean;
   rehearsalLog?: string;
   tools?: string;
+  timeScale?: number;
 }
 
 /** The display for a run: NDJSON when asked, a live tree on a terminal, else lines. */
@@ -27,7 +29,14 @@ export async function runTask(
   output: CommandOutput,
   signal?: AbortSignal,
 ): Promise<number> {
-  const opened = await openRuntime('run', options.org, options.model, output, options.tools);
+  const opened = await openRuntime(
+    'run',
+    options.org,
+    options.model,
+    output,
+    options.tools,
+    options.timeScale,
+  );
   if (!opened) return 1;
   try {
     const handle = opened.runtime.run(task, options.to === undefined ? {} : { to: options.to });
@@ -92,6 +101,11 @@ export function registerRun(
     .option(
       '--tools <mode>',
       'live (the org’s real databases and MCP servers) or rehearsal (answers what would have run); default: rehearsal with a rehearsal model, else live',
+    )
+    .option(
+      '--time-scale <n>',
+      'run the clock n times faster, so that waits of minutes pass in seconds (an escalation drill)',
+      parseTimeScale,
     )
     .option(
       '--json',

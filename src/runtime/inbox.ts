@@ -6,6 +6,7 @@ import type { Kernel, RunContext } from './kernel.js';
 import { userAgentId } from './runtime-types.js';
 import { chainOf, recordResult, replyFailed } from './session.js';
 import type { SessionState } from './session.js';
+import { originalRequestOf, settleRequest } from './escalations.js';
 import { continueIfComplete, runTurn } from './session-turn.js';
 
 /** Opens a session for an incoming task, question or escalation (once per message) and runs its first turn. */
@@ -67,17 +68,24 @@ export async function startSession(
 /** Puts an answer into the session that waits on it; the session goes on once every request it sent is answered. */
 export async function resume(kernel: Kernel, run: RunContext, message: A2AMessage): Promise<void> {
   const { waitingOn } = kernel;
-  const session = message.inReplyTo === undefined ? undefined : waitingOn.get(message.inReplyTo);
-  if (!session || message.inReplyTo === undefined) return;
-  const open = session.open.get(message.inReplyTo);
-  if (!open) return;
-  waitingOn.delete(message.inReplyTo);
-  session.open.delete(message.inReplyTo);
+  if (message.inReplyTo === undefined) return;
+  // The first answer wins: from the request's target, or from whoever its escalation reached.
+  const requestId = originalRequestOf(kernel, message.inReplyTo);
+  const session = waitingOn.get(requestId);
+  const open = session?.open.get(requestId);
+  if (!session || !open) return;
+  waitingOn.delete(requestId);
+  session.open.delete(requestId);
+  const { escalated } = settleRequest(kernel, requestId, message.from);
   const failed = replyFailed(message);
+  const why =
+    escalated && message.from !== open.to
+      ? ` (${open.to} did not answer in time; the request escalated to ${message.from})`
+      : '';
   recordResult(
     session,
     open.toolUseId,
-    `${failed ? 'Failed' : 'Answer'} from ${message.from}: ${messageText(message)}`,
+    `${failed ? 'Failed' : 'Answer'} from ${message.from}${why}: ${messageText(message)}`,
     failed,
   );
   await continueIfComplete(kernel, run, session);

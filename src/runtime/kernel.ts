@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { redactSecrets } from '../../tools/shared/redact.js';
 import { Semaphore } from './semaphore.js';
+import { scaledClock } from '../escalation/scaled-clock.js';
+import { createTimers } from '../escalation/timers.js';
+import type { Timers } from '../escalation/timers.js';
+import type { WatchedRequest } from './escalations.js';
 import type { Bus } from '../a2a/bus.js';
 import { messageSchemaVersion, messageText } from '../a2a/message.js';
 import type { A2AMessage, MessageKind } from '../a2a/message.js';
@@ -71,6 +75,12 @@ export interface Kernel {
   limits: OrgLimits;
   maxHops: number;
   modelOverride: string | undefined;
+  /** The escalation engine's timers, one per watched request. */
+  timers: Timers;
+  /** Requests the escalation engine watches, by the id of the message that carried them. */
+  watched: Map<string, WatchedRequest>;
+  /** For each escalation message the engine sent: the request it was fired for. */
+  origins: Map<string, string>;
   defaultModel: string | undefined;
   runs: Map<string, RunContext>;
   sessions: Map<string, SessionState>;
@@ -94,7 +104,11 @@ export function createKernel(options: RuntimeOptions): Kernel {
   const bus = options.bus ?? createMemoryBus();
   const store = options.store ?? createMemoryStore();
   const toolHost = options.toolHost ?? createRehearsalToolHost();
-  const now = options.now ?? Date.now;
+  const timeScale = options.timeScale ?? 1;
+  const now = options.now ?? (timeScale === 1 ? Date.now : scaledClock({ timeScale }));
+  const timers = createTimers({ now, timeScale, keepAlive: true });
+  const watched = new Map<string, WatchedRequest>();
+  const origins = new Map<string, string>();
   const newId = options.newId ?? randomUUID;
   const limiter = new Semaphore(options.maxConcurrentModelCalls ?? 8);
   const maxOutputTokens = options.maxOutputTokens ?? 4096;
@@ -180,7 +194,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       type: 'message-sent',
       runId: run.runId,
       agent: fields.from,
-      at: now(),
+      at: message.sentAt,
       messageId: message.messageId,
       from: message.from,
       to: message.to,
@@ -199,7 +213,8 @@ export function createKernel(options: RuntimeOptions): Kernel {
     run.done = true;
     run.totals.wallMs = now() - run.startedAt;
     const full: RunResult = { runId: run.runId, totals: { ...run.totals }, ...result };
-    if (result.status !== 'completed') run.controller.abort();
+    // Whatever is still running for this run (a branch nobody waits for any more) stops.
+    run.controller.abort();
     emit(run, {
       type: 'run-end',
       runId: run.runId,
@@ -225,6 +240,11 @@ export function createKernel(options: RuntimeOptions): Kernel {
     run.queue.end();
     // A finished run is forgotten: late messages for it find no run and are ignored.
     runs.delete(run.runId);
+    for (const [id, request] of watched) {
+      if (request.state.runId !== run.runId) continue;
+      watched.delete(id);
+      timers.cancel(id);
+    }
     run.finish(full);
   }
 
@@ -285,6 +305,9 @@ export function createKernel(options: RuntimeOptions): Kernel {
     limits,
     maxHops,
     modelOverride: options.modelOverride,
+    timers,
+    watched,
+    origins,
     defaultModel: options.defaultModel,
     runs,
     sessions,

@@ -85,6 +85,16 @@ export type RunEvent =
       bytes: number;
       durationMs: number;
     })
+  | (EventBase & {
+      type: 'escalation-fired';
+      escalationId: string;
+      requestMessageId: string;
+      to: string;
+      rule: string;
+      trigger: string;
+      level: number;
+      reason: string;
+    })
   | (EventBase & { type: 'guard-tripped'; sessionId: string; guard: GuardName; detail: string })
   | (EventBase & {
       type: 'escalation-raised';

@@ -26,6 +26,11 @@ export interface RuntimeOptions {
   maxConcurrentModelCalls?: number;
   /** Output tokens one model call may produce. Default 4096. */
   maxOutputTokens?: number;
+  /**
+   * Runs the clock this many times faster, so that waits of minutes and hours pass in seconds
+   * (a drill); default 1. Ignored when `now` is given.
+   */
+  timeScale?: number;
   now?: () => number;
   newId?: () => string;
 }

@@ -99,6 +99,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         if (!run.done) endRun(run, { status: 'cancelled', error: 'runtime closed' });
       for (const unsubscribe of unsubscribers) unsubscribe();
       limiter.clear();
+      kernel.timers.close();
       await Promise.allSettled([...kernel.work]);
       if (ownBus) await bus.close();
     },

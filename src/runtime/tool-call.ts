@@ -5,6 +5,7 @@ import { parseDuration } from '../org/duration.js';
 import { peerWait } from '../org/escalation-path.js';
 import type { Kernel, RunContext } from './kernel.js';
 import { isOrgTool, orgToolNames } from './org-tools.js';
+import { watchRequest } from './escalations.js';
 import { recordResult } from './session.js';
 import type { OpenRequest, SessionState } from './session.js';
 
@@ -187,5 +188,6 @@ export async function callTool(
     kind,
   });
   waitingOn.set(message.messageId, session);
+  watchRequest(kernel, run, message);
   ended(`sent to ${to}`, false);
 }

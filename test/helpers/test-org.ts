@@ -18,9 +18,11 @@ export interface TestAgent {
 export async function loadTestOrg(
   agents: TestAgent[],
   orgLines: string[] = [],
+  extraFiles: Record<string, string> = {},
 ): Promise<{ org: OrgDefinition; remove: () => Promise<void> }> {
   const root = agents.find((agent) => agent.role === 'ceo')?.id ?? 'ceo';
   const files: Record<string, string> = {
+    ...extraFiles,
     'agents/test/org.yaml': ['name: test', `root: ${root}`, ...orgLines].join('\n'),
   };
   for (const agent of agents) {
