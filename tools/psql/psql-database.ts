@@ -44,6 +44,12 @@ export class PsqlDatabase {
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
       statement_timeout: options.timeoutMs,
+      // Session settings travel in the startup packet: no round trip per call. The checker reads
+      // quotes as the server does only with standard_conforming_strings on.
+      options:
+        options.grant === 'read'
+          ? '-c default_transaction_read_only=on -c standard_conforming_strings=on'
+          : '-c standard_conforming_strings=on',
     });
     // An idle client whose server went away: the pool drops it; nothing else to do.
     this.#pool.on('error', () => undefined);
@@ -118,17 +124,15 @@ export class PsqlDatabase {
     };
     client.on('error', onError);
     try {
-      await client.query(
-        this.#grant === 'read'
-          ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET standard_conforming_strings = on'
-          : 'SET standard_conforming_strings = on',
-      );
       return await work(client);
     } finally {
       if (!broken) {
         try {
           if (inTransaction) await client.query('ROLLBACK');
-          await client.query('DISCARD ALL');
+          // At the read grant nothing a call may run can change the session (SET, PREPARE,
+          // LISTEN, cursors, temp tables and advisory locks are all refused), so the rollback
+          // leaves it clean; a write or admin call may, so its session is reset.
+          if (this.#grant !== 'read') await client.query('DISCARD ALL');
         } catch (error) {
           broken = error instanceof Error ? error : new Error(String(error));
         }
