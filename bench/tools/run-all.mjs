@@ -1,0 +1,206 @@
+// The tools driver: `SELECT 1` calls per second over stdio, cadre's psql MCP server side by
+// side with @modelcontextprotocol/server-postgres on the same database. Each row runs in its own
+// fresh `node` process, one after another, interleaved (cadre, peer, cadre, peer, …); the table
+// gives each figure's median over the runs (and its range) and cadre's ratios against the peer.
+// Exits 1 if a call returned an error or a wrong value (or a row crashed); the 1.5× goal is
+// reported, not asserted.
+//
+//   node bench/tools/run-all.mjs [--runs N] [--cadre-main path/to/main.js] [row ...]
+//
+// Rows: cadre-psql server-postgres (the default), and sdk-floor (only when named: an MCP server
+// on cadre's SDK that answers without a database, the fixed cost of a call over stdio).
+// --runs defaults to 3. --cadre-main runs a patched copy of cadre's server instead of
+// dist/tools/psql/main.js. BENCH_PG_URL chooses the database (default
+// postgres://postgres@127.0.0.1:5432/test).
+import { spawnSync } from 'node:child_process';
+import console from 'node:console';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
+import { databaseUrl } from './workload.mjs';
+
+const here = new URL('.', import.meta.url);
+const version = (path) => JSON.parse(readFileSync(new URL(path, here), 'utf8')).version;
+const packageVersion = (name) => {
+  try {
+    return version(`../node_modules/${name}/package.json`);
+  } catch {
+    return '?';
+  }
+};
+const cadreVersion = version('../../package.json');
+
+const GOAL = 1.5;
+const rows = [
+  {
+    name: 'cadre-psql',
+    label: `cadre ${cadreVersion} psql (dist/, --grant read, default options)`,
+    byDefault: true,
+  },
+  {
+    name: 'server-postgres',
+    label: `@modelcontextprotocol/server-postgres ${packageVersion('@modelcontextprotocol/server-postgres')}`,
+    byDefault: true,
+  },
+  {
+    name: 'sdk-floor',
+    label: `no database: @modelcontextprotocol/sdk ${packageVersion('@modelcontextprotocol/sdk')} McpServer answering 1`,
+    byDefault: false,
+  },
+];
+
+const args = process.argv.slice(2);
+let runs = 3;
+let cadreMain;
+const wanted = [];
+for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === '--runs') runs = Number(args[(i += 1)]);
+  else if (args[i].startsWith('--runs=')) runs = Number(args[i].slice('--runs='.length));
+  else if (args[i] === '--cadre-main') cadreMain = args[(i += 1)];
+  else wanted.push(args[i]);
+}
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('--runs takes a whole number of at least 1');
+  process.exit(2);
+}
+const unknown = wanted.filter((name) => !rows.some((row) => row.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown row(s): ${unknown.join(', ')}; choose from ${rows.map((r) => r.name)}`);
+  process.exit(2);
+}
+const chosen = rows.filter((row) =>
+  wanted.length > 0 ? wanted.includes(row.name) : row.byDefault,
+);
+if (cadreMain) rows[0].label = `cadre psql from ${cadreMain} (--grant read)`;
+
+// Same Node for every row, no loader or inspector flags.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => key !== 'NODE_OPTIONS'),
+);
+env.BENCH_PG_URL = databaseUrl();
+
+const memory = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory`;
+const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+const database = env.BENCH_PG_URL.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+console.log(
+  `tools on node ${process.version}, ${os.availableParallelism()} cores (${cpu}), ${memory}, load average ${os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}; ${database}; ${runs} run(s)`,
+);
+
+const results = new Map(chosen.map((row) => [row.name, []]));
+const failures = [];
+for (let run = 1; run <= runs; run += 1) {
+  for (const row of chosen) {
+    const file = fileURLToPath(new URL(`${row.name}.mjs`, here));
+    const rowArgs = row.name === 'cadre-psql' && cadreMain ? ['--main', cadreMain] : [];
+    process.stdout.write(`${runs > 1 ? `run ${run}: ` : ''}${row.name} ... `);
+    const started = Date.now();
+    const child = spawnSync(process.execPath, [file, ...rowArgs], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 10 * 60 * 1000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = child.stdout?.split('\n').find((entry) => entry.startsWith('RESULT '));
+    if (child.status !== 0 || !line) {
+      console.log('FAILED');
+      const why = child.error ? String(child.error) : `exit ${child.status ?? child.signal}`;
+      failures.push(row.name);
+      console.error(`${row.name} failed (${why}):\n${child.stderr}${child.stdout}`);
+      continue;
+    }
+    const result = JSON.parse(line.slice('RESULT '.length));
+    results.get(row.name).push(result);
+    console.log(
+      `ok, ${((Date.now() - started) / 1000).toFixed(1)} s: ${Math.round(result.sequentialCallsPerSecond)} calls/s sequential, ${Math.round(result.concurrentCallsPerSecond)} concurrent`,
+    );
+  }
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const keys = [
+  'sequentialCallsPerSecond',
+  'p50Ms',
+  'p99Ms',
+  'concurrentCallsPerSecond',
+  'serverCpuMsPerCall',
+];
+const summary = new Map();
+for (const [name, list] of results) {
+  if (list.length > 0)
+    summary.set(
+      name,
+      Object.fromEntries(
+        keys.map((key) => {
+          const values = list.map((r) => r[key]).filter((value) => typeof value === 'number');
+          return [key, values.length > 0 ? median(values) : undefined];
+        }),
+      ),
+    );
+}
+
+const perSecond = (value) => Math.round(value).toLocaleString('en-US');
+const ms = (value) => (value < 10 ? value.toFixed(3) : value.toFixed(1));
+const formats = {
+  sequentialCallsPerSecond: perSecond,
+  p50Ms: ms,
+  p99Ms: ms,
+  concurrentCallsPerSecond: perSecond,
+  serverCpuMsPerCall: (value) => value.toFixed(3),
+};
+const cell = (name, key) => {
+  if (summary.get(name)[key] === undefined) return 'n/a';
+  const list = results.get(name).map((result) => result[key]);
+  const shown = formats[key](summary.get(name)[key]);
+  if (list.length < 2) return shown;
+  const low = formats[key](Math.min(...list));
+  const high = formats[key](Math.max(...list));
+  return low === high ? shown : `${shown} (${low}–${high})`;
+};
+
+console.log('');
+if (runs > 1) console.log(`Medians of ${runs} runs (range in brackets):`);
+console.log(
+  '| server | sequential calls/s | p50 ms | p99 ms | concurrent (10) calls/s | server CPU ms/call |',
+);
+console.log('|---|---|---|---|---|---|');
+for (const row of chosen) {
+  if (!summary.has(row.name)) {
+    console.log(`| ${row.label} | FAILED | | | | |`);
+    continue;
+  }
+  console.log(`| ${row.label} | ${keys.map((key) => cell(row.name, key)).join(' | ')} |`);
+}
+console.log(
+  'p50/p99: latency of one call in the sequential phase; server CPU: user + system time of the server process (all its threads) per timed call, from /proc.',
+);
+
+const cadre = summary.get('cadre-psql');
+const peer = summary.get('server-postgres');
+if (cadre && peer) {
+  const verdict = (ratio) => (ratio >= GOAL ? 'PASS' : 'FAIL');
+  console.log('');
+  console.log(`cadre's goal: at least ${GOAL}× the peer's calls/s (reported, not asserted):`);
+  for (const [mode, key] of [
+    ['sequential', 'sequentialCallsPerSecond'],
+    ['concurrency 10', 'concurrentCallsPerSecond'],
+  ]) {
+    const ratio = cadre[key] / peer[key];
+    console.log(
+      `- ${mode}: ${perSecond(cadre[key])} / ${perSecond(peer[key])} calls/s = ${ratio.toFixed(2)}×: ${verdict(ratio)}`,
+    );
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`\nfailed (an error result, a wrong value or a crash): ${[...new Set(failures)]}`);
+  process.exit(1);
+}
