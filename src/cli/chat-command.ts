@@ -2,20 +2,13 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
-import { parseTimeScale } from './time-scale-option.js';
+import { addRunOptions } from './run-options.js';
+import type { RunLikeOptions } from './run-options.js';
 import { displayOf, withCancel } from './run-command.js';
 import { watchRun } from './watch-run.js';
 
 /** Options of `cadre chat`. */
-export interface ChatOptions {
-  org: string;
-  to?: string;
-  model?: string;
-  json?: boolean;
-  rehearsalLog?: string;
-  tools?: string;
-  timeScale?: number;
-}
+export type ChatOptions = RunLikeOptions;
 
 /**
  * A conversation with the entry agent: each line is a task; each answer joins the history that
@@ -85,28 +78,13 @@ export function registerChat(
   output: CommandOutput,
   setExit: (code: number) => void,
 ): void {
-  program
-    .command('chat')
-    .description(
-      'talk with the org’s entry agent: each line is a task, and it remembers the conversation',
-    )
-    .option('--org <dir>', 'the org folder', 'agents/esa')
-    .option('--to <agent>', 'the entry agent (default: the org’s root)')
-    .option('--model <model>', 'rehearsal[:script.yaml], auto, or a model id (as for cadre run)')
-    .option(
-      '--tools <mode>',
-      'live (the org’s real databases and MCP servers) or rehearsal (answers what would have run); default: rehearsal with a rehearsal model, else live',
-    )
-    .option(
-      '--time-scale <n>',
-      'run the clock n times faster, so that waits of minutes pass in seconds (an escalation drill)',
-      parseTimeScale,
-    )
-    .option('--json', 'print the events of each run as NDJSON')
-    .option(
-      '--rehearsal-log <file>',
-      "in a rehearsal, write the fake API server's request log to this file at the end",
-    )
+  addRunOptions(
+    program
+      .command('chat')
+      .description(
+        'talk with the org’s entry agent: each line is a task, and it remembers the conversation',
+      ),
+  )
     .addHelpText(
       'after',
       '\nExamples:\n  $ cadre chat --model rehearsal --org agents/heir\n  $ printf "check the cache\\nand the database?\\n" | cadre chat --model auto',

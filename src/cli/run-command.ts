@@ -2,20 +2,13 @@ import type { Command } from 'commander';
 import { CadreError } from '../errors.js';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
-import { parseTimeScale } from './time-scale-option.js';
+import { addRunOptions } from './run-options.js';
+import type { RunLikeOptions } from './run-options.js';
 import { watchRun } from './watch-run.js';
 import type { RunDisplay } from './watch-run.js';
 
 /** Options of `cadre run`. */
-export interface RunCommandOptions {
-  org: string;
-  to?: string;
-  model?: string;
-  json?: boolean;
-  rehearsalLog?: string;
-  tools?: string;
-  timeScale?: number;
-}
+export type RunCommandOptions = RunLikeOptions;
 
 /** The display for a run: NDJSON when asked, a live tree on a terminal, else lines. */
 export function displayOf(json: boolean | undefined, output: CommandOutput): RunDisplay {
@@ -88,33 +81,12 @@ export function registerRun(
   output: CommandOutput,
   setExit: (code: number) => void,
 ): void {
-  program
-    .command('run')
-    .description('hand the org a task: the entry agent delegates down the org and answers')
-    .argument('<task>', 'what the org should do')
-    .option('--org <dir>', 'the org folder', 'agents/esa')
-    .option('--to <agent>', 'the entry agent (default: the org’s root)')
-    .option(
-      '--model <model>',
-      'rehearsal[:script.yaml] (no tokens), auto (rehearsal without ANTHROPIC_API_KEY), or a model id for every agent (default: CADRE_MODEL, else each agent’s own)',
-    )
-    .option(
-      '--tools <mode>',
-      'live (the org’s real databases and MCP servers) or rehearsal (answers what would have run); default: rehearsal with a rehearsal model, else live',
-    )
-    .option(
-      '--time-scale <n>',
-      'run the clock n times faster, so that waits of minutes pass in seconds (an escalation drill)',
-      parseTimeScale,
-    )
-    .option(
-      '--json',
-      'print the events as NDJSON, one per line; the last is run-end with the answer',
-    )
-    .option(
-      '--rehearsal-log <file>',
-      "in a rehearsal, write the fake API server's request log (times, agent, status, body) to this file",
-    )
+  addRunOptions(
+    program
+      .command('run')
+      .description('hand the org a task: the entry agent delegates down the org and answers')
+      .argument('<task>', 'what the org should do'),
+  )
     .addHelpText(
       'after',
       '\nExamples:\n  $ cadre run --model rehearsal --org agents/esa "Check the database and cache health"\n  $ cadre run --org agents/heir --to data-orchestrator "Design the orders schema"\n  $ cadre run --model auto --json "Why is the cache hit ratio low?" > run.ndjson',
