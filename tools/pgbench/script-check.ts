@@ -2,6 +2,7 @@ import type { Grant } from '../../src/org/agent-schema.js';
 import { grantCovers } from '../../src/org/tool-catalog.js';
 import type { ScriptToken } from './script-lexer.js';
 import { lexPgbenchScript } from './script-lexer.js';
+import { dangerousFunction } from '../psql/dangerous-functions.js';
 
 /** The outcome of checking a custom script: the text to hand pgbench, or why it is refused. */
 export type ScriptCheck = { ok: true; script: string } | { ok: false; reason: string };
@@ -68,14 +69,6 @@ const writeWords = new Set([
   'LOAD',
 ]);
 
-/**
- * Functions a read script may not call: they read server files, change settings (and so
- * could lift read-only mode), signal other sessions, write large objects or sequences,
- * run other SQL, or reach other servers.
- */
-const refusedFunction =
-  /^(?:set_config|pg_read_file|pg_read_binary_file|pg_ls_\w+|pg_stat_file|lo_\w+|dblink\w*|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile\w*|pg_switch_wal|pg_promote|pg_create_\w+|pg_drop_\w+|pg_replication_\w+|pg_logical_\w+|pg_file_\w+|\w*_to_xml\w*|nextval|setval|pg_notify|pg_stat_reset\w*|pg_stat_statements_reset|pg_backup_\w+|pg_start_backup|pg_stop_backup|pg_import_system_collations|pg_log_backend_memory_contexts|pg_wal_replay_\w+|pg_copy_\w+|pg_current_logfile)$/i;
-
 /** Statement openings that belong to the admin grant (roles, settings, libraries). */
 const adminStatement =
   /^(?:ALTER SYSTEM|(?:CREATE|ALTER|DROP) (?:ROLE|USER|GROUP)|GRANT|REVOKE|LOAD|SET (?:SESSION )?ROLE|SET SESSION AUTHORIZATION|RESET ROLE|RESET SESSION AUTHORIZATION)\b/;
@@ -110,9 +103,9 @@ function readRefusal(statement: ScriptToken[]): string | undefined {
     if (
       (token.kind === 'word' || token.kind === 'quoted-identifier') &&
       following?.text === '(' &&
-      refusedFunction.test(name)
+      dangerousFunction(name) !== undefined
     ) {
-      return `'${quote(statement)}' calls ${name}(), which is refused at the read grant (it reads server files, changes settings, signals sessions or writes)`;
+      return `'${quote(statement)}' calls ${name}(), which is refused at the read grant: it ${dangerousFunction(name)?.reason ?? 'is refused'}`;
     }
   }
   return undefined;
