@@ -20,14 +20,7 @@ export async function chat(
   output: CommandOutput,
   signal: AbortSignal,
 ): Promise<number> {
-  const opened = await openRuntime(
-    'chat',
-    options.org,
-    options.model,
-    output,
-    options.tools,
-    options.timeScale,
-  );
+  const opened = await openRuntime('chat', options, output);
   if (!opened) return 1;
   const history: { task: string; answer: string }[] = [];
   const entry = options.to ?? opened.org.root;

@@ -11,6 +11,7 @@ import { loadValidOrgs } from './load-valid-orgs.js';
 import { chooseModel } from './model-choice.js';
 import type { ChosenModel } from './model-choice.js';
 import type { CommandOutput } from './output.js';
+import type { RunLikeOptions } from './run-options.js';
 
 /** How tool calls are served. */
 export type ToolsMode = 'live' | 'rehearsal';
@@ -46,12 +47,10 @@ export interface OpenRuntime {
  */
 export async function openRuntime(
   command: string,
-  orgPath: string,
-  modelOption: string | undefined,
+  options: Pick<RunLikeOptions, 'org' | 'model' | 'tools' | 'timeScale'>,
   output: CommandOutput,
-  toolsOption?: string,
-  timeScale?: number,
 ): Promise<OpenRuntime | undefined> {
+  const { org: orgPath, model: modelOption, tools: toolsOption, timeScale } = options;
   const orgs = await loadValidOrgs([orgPath], output);
   if (!orgs) return undefined;
   const [org] = orgs;

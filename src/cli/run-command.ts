@@ -22,14 +22,7 @@ export async function runTask(
   output: CommandOutput,
   signal?: AbortSignal,
 ): Promise<number> {
-  const opened = await openRuntime(
-    'run',
-    options.org,
-    options.model,
-    output,
-    options.tools,
-    options.timeScale,
-  );
+  const opened = await openRuntime('run', options, output);
   if (!opened) return 1;
   try {
     const handle = opened.runtime.run(task, options.to === undefined ? {} : { to: options.to });

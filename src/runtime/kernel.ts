@@ -95,6 +95,14 @@ export interface Kernel {
   send(run: RunContext, fields: Outgoing): Promise<A2AMessage>;
   endRun(run: RunContext, result: Omit<RunResult, 'runId' | 'totals'>): void;
   tripGuard(run: RunContext, session: SessionState, guard: GuardName, detail: string): void;
+  /** Records that a session raised a problem to `to` (an `escalation-raised` event). */
+  raiseEscalation(
+    run: RunContext,
+    session: SessionState,
+    to: string,
+    reason: string,
+    severity: string,
+  ): void;
 }
 
 /** Builds the kernel of a runtime from its options. */
@@ -248,6 +256,25 @@ export function createKernel(options: RuntimeOptions): Kernel {
     run.finish(full);
   }
 
+  function raiseEscalation(
+    run: RunContext,
+    session: SessionState,
+    to: string,
+    reason: string,
+    severity: string,
+  ): void {
+    emit(run, {
+      type: 'escalation-raised',
+      runId: run.runId,
+      agent: session.agent.id,
+      at: now(),
+      sessionId: session.id,
+      to,
+      reason,
+      severity,
+    });
+  }
+
   function tripGuard(
     run: RunContext,
     session: SessionState,
@@ -264,16 +291,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       detail,
     });
     const manager = session.agent.reports_to;
-    emit(run, {
-      type: 'escalation-raised',
-      runId: run.runId,
-      agent: session.agent.id,
-      at: now(),
-      sessionId: session.id,
-      to: manager ?? userAgentId,
-      reason: `guard ${guard}: ${detail}`,
-      severity: 'high',
-    });
+    raiseEscalation(run, session, manager ?? userAgentId, `guard ${guard}: ${detail}`, 'high');
     if (manager) {
       track(
         send(run, {
@@ -321,5 +339,6 @@ export function createKernel(options: RuntimeOptions): Kernel {
     send,
     endRun,
     tripGuard,
+    raiseEscalation,
   };
 }

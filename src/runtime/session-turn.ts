@@ -152,16 +152,13 @@ export async function runTurn(
       error: message,
       attempts,
     });
-    emit(run, {
-      type: 'escalation-raised',
-      runId: run.runId,
-      agent: agent.id,
-      at: now(),
-      sessionId: session.id,
-      to: agent.reports_to ?? userAgentId,
-      reason: `model error: ${message}`,
-      severity: 'high',
-    });
+    kernel.raiseEscalation(
+      run,
+      session,
+      agent.reports_to ?? userAgentId,
+      `model error: ${message}`,
+      'high',
+    );
     if (session.request.from === userAgentId) {
       session.status = 'failed';
       emit(run, {

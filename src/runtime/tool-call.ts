@@ -158,16 +158,7 @@ export async function callTool(
     );
   }
   if (kind === 'escalation') {
-    emit(run, {
-      type: 'escalation-raised',
-      runId: run.runId,
-      agent: agent.id,
-      at: now(),
-      sessionId: session.id,
-      to,
-      reason: body,
-      severity,
-    });
+    kernel.raiseEscalation(run, session, to, body, severity);
   }
   const message = await send(run, {
     from: agent.id,
