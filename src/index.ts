@@ -1,5 +1,6 @@
 /**
- * cadre's library entry point: load, validate, view and export org definitions.
+ * cadre's library entry point (lean: the durable stores are `cadre/store`, the MCP tool host
+ * and probes `cadre/mcp`, the fake API server and test doubles `cadre/testing`): load, validate, view and export org definitions.
  * The runtime, tools and escalation engine join it as they land.
  */
 export { CadreError, ConfigError } from './errors.js';
@@ -48,15 +49,9 @@ export type { Store, RunRecord } from './store/store.js';
 export { createMemoryStore } from './store/memory-store.js';
 export type { ToolHost, ToolOutcome, ToolCallContext } from './mcp/tool-host.js';
 export { createRehearsalToolHost } from './mcp/rehearsal-tool-host.js';
-export { openStore } from './store/open-store.js';
-export { openSqliteStore } from './store/sqlite-store.js';
-export { openPostgresStore } from './store/postgres-store.js';
 export type {
   EscalationRecord,
   MessageRecord,
   OpenRequestRecord,
   SessionRecord,
 } from './store/store.js';
-export { createMcpToolHost } from './mcp/mcp-tool-host.js';
-export { runProbes } from './mcp/metric-probes.js';
-export type { ProbeResult } from './mcp/metric-probes.js';
