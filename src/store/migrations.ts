@@ -113,6 +113,16 @@ function schemaVersion1({ seqKey, bigint, json }: DialectTypes): string[] {
   ];
 }
 
+/** Version 2: what `cadre resume` needs — a run's settings, totals and error; a request's engine state. */
+function schemaVersion2({ json }: DialectTypes): string[] {
+  return [
+    `ALTER TABLE runs ADD COLUMN error TEXT`,
+    `ALTER TABLE runs ADD COLUMN totals ${json}`,
+    `ALTER TABLE runs ADD COLUMN settings ${json}`,
+    `ALTER TABLE open_requests ADD COLUMN state ${json}`,
+  ];
+}
+
 function inBothDialects(build: (types: DialectTypes) => string[]): Record<SqlDialect, string[]> {
   return { sqlite: build(dialectTypes.sqlite), postgres: build(dialectTypes.postgres) };
 }
@@ -123,6 +133,11 @@ export const migrations: readonly Migration[] = [
     version: 1,
     description: 'runs, events, messages, sessions, open requests and escalations',
     statements: inBothDialects(schemaVersion1),
+  },
+  {
+    version: 2,
+    description: "a run's error, totals and settings; an open request's engine state",
+    statements: inBothDialects(schemaVersion2),
   },
 ];
 

@@ -30,9 +30,15 @@ function limitOf(limit: number): number {
   return Math.max(0, Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER));
 }
 
-const runColumns = 'run_id, org, task, entry, status, started_at, ended_at, answer';
+const runColumns =
+  'run_id, org, task, entry, status, started_at, ended_at, answer, error, totals, settings';
 const requestColumns =
-  'message_id, run_id, from_agent, to_agent, kind, task_id, sent_at, due_at, level, status';
+  'message_id, run_id, from_agent, to_agent, kind, task_id, sent_at, due_at, level, status, state';
+
+/** A JSON column's value, or NULL when the record has none. */
+function optionalJson(value: unknown): string | null {
+  return value === undefined ? null : jsonText(value);
+}
 const escalationColumns =
   'escalation_id, run_id, request_message_id, asker, waited_on, to_agent, rule, reason, level, ' +
   'fired_at, status, answer, answered_by, answered_at';
@@ -81,6 +87,9 @@ export function createSqlStore(driver: SqlDriver): Store {
         ms(run.startedAt),
         optionalMs(run.endedAt),
         text(run.answer),
+        text(run.error),
+        optionalJson(run.totals),
+        optionalJson(run.settings),
       ]);
     },
     async getRun(runId) {
@@ -190,6 +199,7 @@ export function createSqlStore(driver: SqlDriver): Store {
         optionalMs(request.dueAt),
         request.level,
         request.status,
+        optionalJson(request.state),
       ]);
     },
     async getRequest(messageId) {

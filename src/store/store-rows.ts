@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { A2AMessage } from '../a2a/message.js';
 import { CadreError } from '../errors.js';
-import type { RunEvent } from '../runtime/run-event.js';
+import type { RunEvent, RunTotals } from '../runtime/run-event.js';
 import type {
   EscalationRecord,
   MessageRecord,
   MessageStatus,
   OpenRequestRecord,
   RunRecord,
+  RunSettings,
   SessionRecord,
 } from './store.js';
 
@@ -57,6 +58,27 @@ const escalationStatus = z.enum({
   cancelled: 'cancelled',
 } satisfies { [K in EscalationRecord['status']]: K });
 
+const RunTotalsShape = z.object({
+  messages: z.number(),
+  modelCalls: z.number(),
+  toolCalls: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  costUsd: z.number(),
+  wallMs: z.number(),
+}) satisfies z.ZodType<RunTotals>;
+
+const RunSettingsShape = z.object({
+  orgDir: z.string().optional(),
+  model: z.string().optional(),
+  tools: z.string().optional(),
+  timeScale: z.number().optional(),
+  clockOrigin: z.number().optional(),
+  requestId: z.string().optional(),
+}) satisfies z.ZodType<RunSettings>;
+
 const RunRow = z.object({
   run_id: z.string(),
   org: z.string(),
@@ -66,6 +88,9 @@ const RunRow = z.object({
   started_at: millis,
   ended_at: millis.nullable(),
   answer: z.string().nullable(),
+  error: z.string().nullable(),
+  totals: json.pipe(RunTotalsShape).nullable(),
+  settings: json.pipe(RunSettingsShape).nullable(),
 });
 
 /** Fields every RunEvent has; the rest of an event is kept as it was written. */
@@ -108,6 +133,7 @@ const RequestRow = z.object({
   due_at: millis.nullable(),
   level: z.number().int(),
   status: requestStatus,
+  state: json.nullable(),
 });
 
 const EscalationRow = z.object({
@@ -185,6 +211,9 @@ export function createRowReader(where: string): RowReader {
         startedAt: run.started_at,
         ...optional('endedAt', run.ended_at),
         ...optional('answer', run.answer),
+        ...optional('error', run.error),
+        ...optional('totals', run.totals),
+        ...optional('settings', run.settings),
       };
     },
     event(row) {
@@ -234,6 +263,7 @@ export function createRowReader(where: string): RowReader {
         ...optional('dueAt', request.due_at),
         level: request.level,
         status: request.status,
+        ...optional('state', request.state),
       };
     },
     escalation(row) {

@@ -1,8 +1,26 @@
 import type { A2AMessage } from '../a2a/message.js';
-import type { RunEvent } from '../runtime/run-event.js';
+import type { RunEvent, RunTotals } from '../runtime/run-event.js';
 
 /** The version of the stored schema this code writes; stores migrate older ones on open. */
-export const storeSchemaVersion = 1;
+export const storeSchemaVersion = 2;
+
+/**
+ * How a run was started, kept so that `cadre resume` can start it again the same way: plain
+ * JSON-compatible data that the command line writes and reads.
+ */
+export interface RunSettings {
+  /** The org folder the run was loaded from. */
+  orgDir?: string;
+  /** The `--model` choice (`rehearsal`, `rehearsal:<script>`, `auto` or a model id). */
+  model?: string;
+  /** The `--tools` mode. */
+  tools?: string;
+  /** The drill's time scale, and the instant its scaled clock was anchored at. */
+  timeScale?: number;
+  clockOrigin?: number;
+  /** The id of the message that carried the task to the entry agent (the run's request). */
+  requestId?: string;
+}
 
 /** A run as the store keeps it. */
 export interface RunRecord {
@@ -14,6 +32,11 @@ export interface RunRecord {
   startedAt: number;
   endedAt?: number;
   answer?: string;
+  /** Why it failed or was cancelled. */
+  error?: string;
+  /** What it used (tokens, cost, calls), as of its last save. */
+  totals?: RunTotals;
+  settings?: RunSettings;
 }
 
 /** Where a message is in its life: written before delivery (the outbox), then handled once. */
@@ -52,6 +75,8 @@ export interface OpenRequestRecord {
   /** How many times it has escalated so far. */
   level: number;
   status: 'open' | 'answered' | 'escalated' | 'cancelled';
+  /** The escalation engine's state of the request (JSON-compatible), for re-arming after a restart. */
+  state?: unknown;
 }
 
 /** An escalation that fired: who was waiting, on whom, for how long, and to whom it went. */

@@ -205,6 +205,38 @@ export function storeContract(
         expect(await store.getRun(ended.runId)).toStrictEqual(ended);
       });
 
+      it('keeps what a resume needs: the error, the totals and the settings', async () => {
+        const store = await openStore();
+        const run = makeRun({
+          status: 'cancelled',
+          endedAt: 7_000,
+          error: 'cancelled by the person',
+          totals: {
+            modelCalls: 3,
+            inputTokens: 1_200,
+            outputTokens: 340,
+            cacheReadTokens: 900,
+            cacheWriteTokens: 300,
+            costUsd: 0.0123,
+            toolCalls: 2,
+            messages: 5,
+            wallMs: 4_321,
+          },
+          settings: {
+            orgDir: '/orgs/esa',
+            model: 'rehearsal:drill.yaml',
+            tools: 'rehearsal',
+            timeScale: 1000,
+            clockOrigin: 1_700_000_000_000,
+            requestId: 'message-0',
+          },
+        });
+
+        await store.saveRun(run);
+
+        expect(await store.getRun(run.runId)).toStrictEqual(run);
+      });
+
       it('reads an unknown run as undefined', async () => {
         const store = await openStore();
 
@@ -420,6 +452,23 @@ export function storeContract(
 
         expect(await store.getRequest(request.messageId)).toStrictEqual(answered);
         expect(await store.getRequest(unique('request'))).toBeUndefined();
+      });
+
+      it("keeps a request's engine state as it was given", async () => {
+        const store = await openStore();
+        const state = {
+          messageId: 'm-1',
+          waitingOn: ['chief-1'],
+          fired: [{ escalationId: 'e-1', to: 'chief-1', level: 1, rule: 'peer', at: 1_801_000 }],
+          ladder: { rule: 'on-call', step: 2, stepStartedAt: 900 },
+          tags: ['data-loss'],
+        };
+        const request = makeRequest(unique('run'), { state });
+
+        await store.saveRequest(request);
+
+        expect(await store.getRequest(request.messageId)).toStrictEqual(request);
+        expect(await store.openRequests(request.runId)).toStrictEqual([request]);
       });
 
       it('lists the open requests of a run, the soonest due first and undated last', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CadreError } from '../../src/errors.js';
+import { migrations } from '../../src/store/migrations.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { storeSchemaVersion } from '../../src/store/store.js';
@@ -40,9 +41,9 @@ describe('openPostgresStore', () => {
 
     await open(schema);
 
-    expect(await schemaVersions(schema)).toEqual([
-      { version: storeSchemaVersion, applied_at: expect.any(String) },
-    ]);
+    expect(await schemaVersions(schema)).toEqual(
+      migrations.map(({ version }) => ({ version, applied_at: expect.any(String) })),
+    );
     const tables = await withClient(async (client) => {
       const result = await client.query(
         'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
@@ -78,14 +79,16 @@ describe('openPostgresStore', () => {
     await stores[0]?.putMessage(makeMessage({ messageId: 'shared-1', contextId: 'run-shared' }));
 
     expect(await stores[2]?.pendingMessages('run-shared')).toHaveLength(1);
-    expect(await schemaVersions(schema)).toHaveLength(1);
+    expect(await schemaVersions(schema)).toHaveLength(migrations.length);
   });
 
   it('refuses a schema written by a newer cadre, and leaves it as it was', async () => {
     const schema = schemas.name();
     await (await open(schema)).close();
     await withClient((client) =>
-      client.query(`INSERT INTO ${schema}.schema_version (version, applied_at) VALUES (2, 5)`),
+      client.query(
+        `INSERT INTO ${schema}.schema_version (version, applied_at) VALUES (${storeSchemaVersion + 1}, 5)`,
+      ),
     );
 
     const opening = openPostgresStore(postgresUrl, { schema });
@@ -94,10 +97,10 @@ describe('openPostgresStore', () => {
     await expect(opening).rejects.toMatchObject({
       code: 'store-schema-newer',
       message: expect.stringContaining(
-        'was written by a newer cadre (schema 2); this cadre reads schema 1; upgrade cadre',
+        `was written by a newer cadre (schema ${storeSchemaVersion + 1}); this cadre reads schema ${storeSchemaVersion}; upgrade cadre`,
       ),
     });
-    expect(await schemaVersions(schema)).toHaveLength(2);
+    expect(await schemaVersions(schema)).toHaveLength(migrations.length + 1);
   });
 
   it('is an error naming the table and the key for a corrupt row', async () => {

@@ -61,9 +61,9 @@ describe('openSqliteStore', () => {
     await open(file);
 
     expect(existsSync(file)).toBe(true);
-    expect(schemaVersions(file)).toEqual([
-      { version: storeSchemaVersion, applied_at: expect.any(Number) },
-    ]);
+    expect(schemaVersions(file)).toEqual(
+      migrations.map(({ version }) => ({ version, applied_at: expect.any(Number) })),
+    );
     expect(withDatabase(file, (db) => db.pragma('journal_mode'))).toEqual([
       { journal_mode: 'wal' },
     ]);
@@ -84,6 +84,47 @@ describe('openSqliteStore', () => {
     } finally {
       await driver.close();
     }
+  });
+
+  it('takes a schema 1 file to the current schema, keeping its runs and requests', async () => {
+    const file = freshFile();
+    const driver = openSqliteDriver(file);
+    try {
+      await migrate(driver, migrations.slice(0, 1));
+      await driver.query(
+        "INSERT INTO runs (run_id, org, task, entry, status, started_at) VALUES ('run-1', 'esa', 'go', 'ceo', 'running', 1)",
+      );
+      await driver.query(
+        "INSERT INTO open_requests (message_id, run_id, from_agent, to_agent, kind, task_id, sent_at, due_at, level, status) VALUES ('m-1', 'run-1', 'domain-1', 'domain-2', 'question', 't-1', 5, 1800005, 0, 'open')",
+      );
+    } finally {
+      await driver.close();
+    }
+
+    const store = await open(file);
+
+    expect(await store.getRun('run-1')).toStrictEqual({
+      runId: 'run-1',
+      org: 'esa',
+      task: 'go',
+      entry: 'ceo',
+      status: 'running',
+      startedAt: 1,
+    });
+    expect(await store.openRequests('run-1')).toMatchObject([{ messageId: 'm-1', dueAt: 1800005 }]);
+    await store.saveRun({
+      runId: 'run-1',
+      org: 'esa',
+      task: 'go',
+      entry: 'ceo',
+      status: 'running',
+      startedAt: 1,
+      settings: { orgDir: 'agents/esa', timeScale: 1000 },
+    });
+    expect((await store.getRun('run-1'))?.settings).toStrictEqual({
+      orgDir: 'agents/esa',
+      timeScale: 1000,
+    });
   });
 
   it('migrates an older schema on open, keeping its data', async () => {
@@ -126,7 +167,9 @@ describe('openSqliteStore', () => {
     const file = freshFile();
     await (await open(file)).close();
     withDatabase(file, (db) =>
-      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(2, 5),
+      db
+        .prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)')
+        .run(storeSchemaVersion + 1, 5),
     );
 
     const opening = openSqliteStore(file);
@@ -135,10 +178,10 @@ describe('openSqliteStore', () => {
     await expect(opening).rejects.toMatchObject({
       code: 'store-schema-newer',
       message: expect.stringContaining(
-        'was written by a newer cadre (schema 2); this cadre reads schema 1; upgrade cadre',
+        `was written by a newer cadre (schema ${storeSchemaVersion + 1}); this cadre reads schema ${storeSchemaVersion}; upgrade cadre`,
       ),
     });
-    expect(schemaVersions(file)).toHaveLength(2);
+    expect(schemaVersions(file)).toHaveLength(migrations.length + 1);
   });
 
   it('refuses a file that is not a database, naming it', async () => {
@@ -175,7 +218,7 @@ describe('openSqliteStore', () => {
     await first.putMessage(makeMessage({ messageId: 'shared-1', contextId: 'run-shared' }));
 
     expect(await second.pendingMessages('run-shared')).toHaveLength(1);
-    expect(schemaVersions(file)).toHaveLength(1);
+    expect(schemaVersions(file)).toHaveLength(migrations.length);
   });
 
   describe('a corrupt row', () => {
