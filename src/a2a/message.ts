@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import {
+  messageKinds,
+  messageRoles,
+  messageSchemaVersion,
+  messageSeverities,
+} from './message-fields.js';
 
-/** The version of the A2A envelope that this code writes; readers refuse others. */
-export const messageSchemaVersion = 1;
+export { messageSchemaVersion } from './message-fields.js';
+export { messageText } from './message-text.js';
 
 /** A part of a message: text, or structured data. Shaped after A2A's Part. */
 export const Part = z.discriminatedUnion('kind', [
@@ -12,13 +18,15 @@ export const Part = z.discriminatedUnion('kind', [
 export type Part = z.infer<typeof Part>;
 
 /** What a message is for. */
-export const MessageKind = z.enum(['task', 'reply', 'question', 'escalation', 'report', 'notice']);
+export const MessageKind = z.enum(messageKinds);
 /** What a message is for. */
 export type MessageKind = z.infer<typeof MessageKind>;
 
 /**
  * An A2A message between agents: A2A's Message (messageId, contextId = the run, taskId = the
- * request thread, role, parts) plus cadre's routing fields.
+ * request thread, role, parts) plus cadre's routing fields. This schema is the source of truth;
+ * the memory bus checks messages with `checkMessage` (`check-message.ts`), a zod-free copy of
+ * it that a property test holds to the same verdicts and output.
  */
 export const A2AMessage = z.strictObject({
   schemaVersion: z.literal(messageSchemaVersion),
@@ -27,12 +35,12 @@ export const A2AMessage = z.strictObject({
   contextId: z.string().min(1),
   /** The request thread this message belongs to (a task, a question, an escalation). */
   taskId: z.string().min(1),
-  role: z.enum(['user', 'agent']),
+  role: z.enum(messageRoles),
   parts: z.array(Part).min(1),
   from: z.string().min(1),
   to: z.string().min(1),
   kind: MessageKind,
-  severity: z.enum(['low', 'normal', 'high', 'critical']).default('normal'),
+  severity: z.enum(messageSeverities).default('normal'),
   tags: z.array(z.string()).default([]),
   /** The message this one answers. */
   inReplyTo: z.string().optional(),
@@ -45,11 +53,3 @@ export const A2AMessage = z.strictObject({
 });
 /** An A2A message. */
 export type A2AMessage = z.infer<typeof A2AMessage>;
-
-/** The text of a message's text parts, joined. */
-export function messageText(message: Pick<A2AMessage, 'parts'>): string {
-  return message.parts
-    .filter((part): part is Extract<Part, { kind: 'text' }> => part.kind === 'text')
-    .map((part) => part.text)
-    .join('\n');
-}

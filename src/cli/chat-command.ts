@@ -41,6 +41,7 @@ export async function chat(
         continue;
       }
       const handle = opened.runtime.run(task, {
+        settings: opened.settings,
         ...(options.to === undefined ? {} : { to: options.to }),
         history: [...history],
       });

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createMemoryBus } from '../a2a/memory-bus.js';
 import { CadreError } from '../errors.js';
 import { createMcpToolHost } from '../mcp/mcp-tool-host.js';
@@ -6,7 +7,8 @@ import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
 import type { OrgDefinition } from '../org/org-definition.js';
 import { createRuntime } from '../runtime/runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { createMemoryStore } from '../store/memory-store.js';
+import { openStore } from '../store/open-store.js';
+import type { RunSettings, Store } from '../store/store.js';
 import { loadValidOrgs } from './load-valid-orgs.js';
 import { chooseModel } from './model-choice.js';
 import type { ChosenModel } from './model-choice.js';
@@ -37,6 +39,10 @@ export interface OpenRuntime {
   chosen: ChosenModel;
   /** Whether tools touch the real targets (`live`) or answer what would have run (`rehearsal`). */
   tools: ToolsMode;
+  /** Where runs are kept: `CADRE_STORE_URL`, else SQLite at `.cadre/state.db`. */
+  store: Store;
+  /** How runs started here were started: kept with each run for `cadre resume`. */
+  settings: RunSettings;
   /** Writes the fake server's request log (rehearsals only), then releases everything. */
   close(rehearsalLog?: string): Promise<void>;
 }
@@ -47,10 +53,13 @@ export interface OpenRuntime {
  */
 export async function openRuntime(
   command: string,
-  options: Pick<RunLikeOptions, 'org' | 'model' | 'tools' | 'timeScale'>,
+  options: Pick<RunLikeOptions, 'org' | 'model' | 'tools' | 'timeScale'> & {
+    /** A resumed drill's clock anchor (see `RuntimeOptions.clockOrigin`). */
+    clockOrigin?: number;
+  },
   output: CommandOutput,
 ): Promise<OpenRuntime | undefined> {
-  const { org: orgPath, model: modelOption, tools: toolsOption, timeScale } = options;
+  const { org: orgPath, model: modelOption, tools: toolsOption, timeScale, clockOrigin } = options;
   const orgs = await loadValidOrgs([orgPath], output);
   if (!orgs) return undefined;
   const [org] = orgs;
@@ -62,26 +71,35 @@ export async function openRuntime(
   }
   const chosen = await chooseModel(modelOption, org);
   const tools = toolsModeOf(toolsOption, chosen.mode);
+  const store = await openStore(process.env.CADRE_STORE_URL, { cwd: process.cwd() });
   const toolHost = tools === 'live' ? createMcpToolHost({ org }) : createRehearsalToolHost();
   const bus = createMemoryBus();
   const runtime = createRuntime({
     org,
     model: chosen.model,
     bus,
-    store: createMemoryStore(),
+    store,
     toolHost,
     ...(chosen.modelId ? { modelOverride: chosen.modelId } : {}),
     ...(timeScale === undefined ? {} : { timeScale }),
+    ...(clockOrigin === undefined ? {} : { clockOrigin }),
   });
   return {
     org,
     runtime,
     chosen,
     tools,
+    store,
+    settings: {
+      orgDir: resolve(orgPath),
+      ...(modelOption === undefined ? {} : { model: modelOption }),
+      tools,
+    },
     async close(rehearsalLog) {
       await runtime.close();
       await bus.close();
       await toolHost.close();
+      await store.close();
       if (rehearsalLog && chosen.requestLog)
         await writeFile(rehearsalLog, `${JSON.stringify(chosen.requestLog(), null, 2)}\n`);
       await chosen.close();

@@ -4,7 +4,11 @@ import { registerChat } from './chat-command.js';
 import { registerExport } from './export-command.js';
 import { registerMetrics } from './metrics-command.js';
 import { registerTool } from './tool-command.js';
+import { registerEscalations } from './escalations-command.js';
+import { registerResume } from './resume-command.js';
 import { registerRun } from './run-command.js';
+import { registerRuns } from './runs-command.js';
+import { registerShow } from './show-command.js';
 import { registerTree } from './tree-command.js';
 import { registerValidate } from './validate-command.js';
 
@@ -25,6 +29,10 @@ export function buildProgram(output: CommandOutput, setExit: (code: number) => v
   registerExport(program, output, setExit);
   registerRun(program, output, setExit);
   registerChat(program, output, setExit);
+  registerRuns(program, output, setExit);
+  registerShow(program, output, setExit);
+  registerEscalations(program, output, setExit);
+  registerResume(program, output, setExit);
   registerTool(program, output, setExit);
   registerMetrics(program, output, setExit);
   program.addHelpText(

@@ -25,7 +25,10 @@ export async function runTask(
   const opened = await openRuntime('run', options, output);
   if (!opened) return 1;
   try {
-    const handle = opened.runtime.run(task, options.to === undefined ? {} : { to: options.to });
+    const handle = opened.runtime.run(task, {
+      settings: opened.settings,
+      ...(options.to === undefined ? {} : { to: options.to }),
+    });
     signal?.addEventListener('abort', () => handle.cancel(), { once: true });
     const rehearsal = opened.chosen.mode === 'rehearsal';
     if (!options.json && rehearsal) {

@@ -31,6 +31,10 @@ export function eventLine(event: RunEvent): string | undefined {
       return `  ${event.agent} ✗ model: ${shorten(event.error)}`;
     case 'guard-tripped':
       return `  ${event.agent} ⛔ ${event.guard}: ${shorten(event.detail)}`;
+    case 'run-resume':
+      return `run ${event.runId.slice(0, 8)} resumed · ${event.sessions} sessions · ${event.pendingMessages} messages delivered again · ${event.openRequests} open requests`;
+    case 'escalation-fired':
+      return `  ⏫ ${event.agent}'s request escalated to ${event.to} (${event.rule}, level ${event.level}): ${shorten(event.reason)}`;
     default:
       return undefined;
   }

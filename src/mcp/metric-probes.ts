@@ -111,7 +111,11 @@ export async function runProbes(org: OrgDefinition, host: ToolHost): Promise<Pro
       if (value === undefined) {
         results.push({
           ...base,
-          error: `the probe returned no number${probe.field ? ` under '${probe.field}'` : ''}`,
+          error: `the probe returned no number${probe.field ? ` under '${probe.field}'` : ''}${
+            probe.field && fieldIsNull(outcome.data, probe.field)
+              ? ' (it is null: nothing to measure yet, such as a ratio with no lookups since the statistics were reset)'
+              : ''
+          }`,
         });
         continue;
       }
@@ -119,4 +123,14 @@ export async function runProbes(org: OrgDefinition, host: ToolHost): Promise<Pro
     }
   }
   return results;
+}
+
+/** Whether `data` holds `null` at the dotted `field` (a figure the tool could not compute yet). */
+function fieldIsNull(data: unknown, field: string): boolean {
+  let value: unknown = data;
+  for (const key of field.split('.')) {
+    if (value === null || typeof value !== 'object') return false;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value === null;
 }

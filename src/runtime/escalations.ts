@@ -1,11 +1,15 @@
 import type { A2AMessage } from '../a2a/message.js';
-import { messageText } from '../a2a/message.js';
-import { onAnswer, onDue, onSend } from '../escalation/plan.js';
+import { messageText } from '../a2a/message-text.js';
+import type { Deadline, Escalation } from '../escalation/escalation.js';
+import { onAnswer, onDue, onFailure, onSend } from '../escalation/plan.js';
 import type { PlanStep } from '../escalation/plan.js';
+import { escalationRecordOf, requestRecordOf } from '../escalation/records.js';
 import { requestFromMessage } from '../escalation/request-state.js';
-import type { RequestState } from '../escalation/request-state.js';
+import type { FailureRecord, RequestState } from '../escalation/request-state.js';
 import { isHuman } from '../escalation/targets.js';
-import type { Escalation } from '../escalation/escalation.js';
+import { recordHumanAnswer } from '../escalation/human-answer.js';
+import type { EscalationRecord } from '../store/store.js';
+import { awaitHuman, deliverHumanAnswer } from './human-answers.js';
 import type { Kernel, RunContext } from './kernel.js';
 
 /** A request the escalation engine watches, with the message that carried it. */
@@ -16,13 +20,35 @@ export interface WatchedRequest {
 
 /**
  * Starts watching a request an agent sent (a task, a question, an escalation): the engine may
- * escalate it at once (a severity rule, a ladder) and arms its deadline.
+ * escalate it at once (a severity rule, a ladder) and arms its deadline. A request already
+ * watched (a resumed run replaying the turn that sent it) is left as it is.
  */
 export function watchRequest(kernel: Kernel, run: RunContext, message: A2AMessage): void {
+  if (kernel.watched.has(message.messageId)) return;
   const state = requestFromMessage(message);
   if (!state) return;
   kernel.watched.set(message.messageId, { state, message });
   apply(kernel, run, message.messageId, onSend(kernel.org, state, kernel.now()));
+}
+
+/**
+ * Records a failure on the request a session works on (a tool error, a model error, a guard
+ * trip, a failed answer): a strike rule may escalate it, carrying the attempts so far.
+ */
+export function recordFailure(
+  kernel: Kernel,
+  run: RunContext,
+  requestId: string,
+  failure: Omit<FailureRecord, 'at'>,
+): void {
+  const watched = kernel.watched.get(requestId);
+  if (!watched) return;
+  apply(
+    kernel,
+    run,
+    requestId,
+    onFailure(kernel.org, watched.state, { ...failure, at: kernel.now() }, kernel.now()),
+  );
 }
 
 /**
@@ -33,7 +59,11 @@ export function originalRequestOf(kernel: Kernel, messageId: string): string {
   return kernel.origins.get(messageId) ?? messageId;
 }
 
-/** Closes a watched request on its first answer: its timer is cancelled; says whether it had escalated. */
+/**
+ * Closes a watched request on its first answer: its timer is cancelled, the escalations fired
+ * for it are settled (answered by whoever answered, the others cancelled); says whether it had
+ * escalated.
+ */
 export function settleRequest(
   kernel: Kernel,
   requestId: string,
@@ -44,23 +74,59 @@ export function settleRequest(
   const step = onAnswer(watched.state, from, kernel.now());
   kernel.watched.delete(requestId);
   kernel.timers.cancel(requestId);
+  persistRequest(kernel, { ...watched, state: step.request });
+  for (const { escalationId, status } of step.settle) {
+    kernel.humanWaits.delete(escalationId);
+    kernel.track(
+      kernel.serially(`escalation:${escalationId}`, async () => {
+        const record = await kernel.store.getEscalation(escalationId);
+        if (record?.status !== 'open') return;
+        await kernel.store.saveEscalation({
+          ...record,
+          status,
+          ...(status === 'answered'
+            ? { answeredBy: from, answeredAt: kernel.now(), answer: '(answered in the run)' }
+            : {}),
+        });
+      }),
+    );
+  }
   return { escalated: step.escalated };
+}
+
+/** Writes a watched request's row and engine state (in call order per request). */
+function persistRequest(kernel: Kernel, watched: WatchedRequest, deadline?: Deadline): void {
+  const record = { ...requestRecordOf(watched.state, deadline), state: watched.state };
+  kernel.track(
+    kernel.serially(`request:${watched.state.messageId}`, () => kernel.store.saveRequest(record)),
+  );
+}
+
+/** Arms the deadline of a watched request: when it passes, the engine decides again. */
+export function armDeadline(
+  kernel: Kernel,
+  run: RunContext,
+  requestId: string,
+  dueAt: number,
+): void {
+  kernel.timers.arm(requestId, dueAt, () => deadlinePassed(kernel, run, requestId));
+}
+
+/** A request's deadline passed: the engine decides what happens (escalate, or wait on). */
+export function deadlinePassed(kernel: Kernel, run: RunContext, requestId: string): void {
+  const current = kernel.watched.get(requestId);
+  if (current && !run.done)
+    apply(kernel, run, requestId, onDue(kernel.org, current.state, kernel.now()));
 }
 
 function apply(kernel: Kernel, run: RunContext, requestId: string, step: PlanStep): void {
   const watched = kernel.watched.get(requestId);
   if (!watched || run.done) return;
   watched.state = step.request;
+  persistRequest(kernel, watched, step.deadline);
   for (const escalation of step.fire) fire(kernel, run, watched, escalation);
-  if (step.deadline) {
-    kernel.timers.arm(requestId, step.deadline.dueAt, () => {
-      const current = kernel.watched.get(requestId);
-      if (current && !run.done)
-        apply(kernel, run, requestId, onDue(kernel.org, current.state, kernel.now()));
-    });
-  } else {
-    kernel.timers.cancel(requestId);
-  }
+  if (step.deadline) armDeadline(kernel, run, requestId, step.deadline.dueAt);
+  else kernel.timers.cancel(requestId);
 }
 
 function fire(
@@ -82,15 +148,22 @@ function fire(
     level: escalation.level,
     reason: escalation.reason,
   });
-  // A person at the top is asked through `cadre answer` (not yet wired into runs): the event says so.
-  if (isHuman(escalation.to) || !kernel.byId.has(escalation.to)) return;
-  const messageId = kernel.newId();
-  kernel.origins.set(messageId, escalation.requestMessageId);
+  const record = escalationRecordOf(escalation);
+  kernel.track(
+    kernel.serially(`escalation:${record.escalationId}`, () => kernel.store.saveEscalation(record)),
+  );
+  // The target's answer (an agent's reply to this message, or a person's) settles the request.
+  kernel.origins.set(escalation.escalationId, escalation.requestMessageId);
+  if (isHuman(escalation.to)) {
+    awaitHuman(kernel, record);
+    return;
+  }
+  if (!kernel.byId.has(escalation.to)) return;
   const original = watched.message;
   kernel.track(
     kernel
       .send(run, {
-        messageId,
+        messageId: escalation.escalationId,
         from: escalation.asker,
         to: escalation.to,
         kind: 'escalation',
@@ -107,4 +180,23 @@ function fire(
       })
       .then(() => undefined),
   );
+}
+
+/**
+ * Records a person's answer to an escalation that reached them, and sends it to whoever was
+ * waiting when the run is live in this runtime (a runtime that has the run finds it in the
+ * store on its next look). Errors as `recordHumanAnswer`.
+ */
+export async function answerHumanEscalation(
+  kernel: Kernel,
+  escalationId: string,
+  text: string,
+  by?: string,
+): Promise<EscalationRecord> {
+  const answered = await recordHumanAnswer(kernel.store, escalationId, text, {
+    at: kernel.now(),
+    ...(by === undefined ? {} : { by }),
+  });
+  await deliverHumanAnswer(kernel, answered);
+  return answered;
 }

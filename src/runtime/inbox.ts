@@ -1,5 +1,5 @@
 import type { A2AMessage } from '../a2a/message.js';
-import { messageText } from '../a2a/message.js';
+import { messageText } from '../a2a/message-text.js';
 import type { ModelMessage } from '../model/model.js';
 import type { AgentDefinition } from '../org/org-definition.js';
 import type { Kernel, RunContext } from './kernel.js';
@@ -18,7 +18,10 @@ export async function startSession(
 ): Promise<void> {
   const { now, sessions, byId, emit } = kernel;
   const id = `${agent.id}:${request.messageId}`;
-  if (sessions.has(id)) return;
+  if (sessions.has(id)) {
+    kernel.markHandled(request);
+    return;
+  }
   const asker =
     request.from === userAgentId
       ? 'the person running this org'
@@ -62,6 +65,10 @@ export async function startSession(
     kind: request.kind,
     taskId: request.taskId,
   });
+  // The session is on record before its request counts as handled: a crash between the two
+  // delivers the request again, and the rebuilt session takes it once.
+  await kernel.checkpoint(session);
+  kernel.markHandled(request);
   await runTurn(kernel, run, session);
 }
 
@@ -73,7 +80,11 @@ export async function resume(kernel: Kernel, run: RunContext, message: A2AMessag
   const requestId = originalRequestOf(kernel, message.inReplyTo);
   const session = waitingOn.get(requestId);
   const open = session?.open.get(requestId);
-  if (!session || !open) return;
+  if (!session || !open) {
+    // Late, a second answer, or one whose effect was saved before the process died.
+    kernel.markHandled(message);
+    return;
+  }
   waitingOn.delete(requestId);
   session.open.delete(requestId);
   const { escalated } = settleRequest(kernel, requestId, message.from);
@@ -88,6 +99,8 @@ export async function resume(kernel: Kernel, run: RunContext, message: A2AMessag
     `${failed ? 'Failed' : 'Answer'} from ${message.from}${why}: ${messageText(message)}`,
     failed,
   );
+  await kernel.checkpoint(session);
+  kernel.markHandled(message);
   await continueIfComplete(kernel, run, session);
 }
 
@@ -99,6 +112,7 @@ export function handlerFor(kernel: Kernel, agentId: string) {
     if (!run || run.done || run.handled.has(message.messageId)) return;
     run.handled.add(message.messageId);
     if (agentId === userAgentId) {
+      kernel.markHandled(message);
       if (message.kind === 'reply' && message.inReplyTo === run.requestId) {
         endRun(
           run,
@@ -111,7 +125,8 @@ export function handlerFor(kernel: Kernel, agentId: string) {
     }
     const agent = byId.get(agentId);
     if (!agent) return;
-    if (message.kind === 'reply')
+    if (message.kind === 'report') kernel.markHandled(message);
+    else if (message.kind === 'reply')
       track(
         resume(kernel, run, message).catch((error: unknown) =>
           endRun(run, { status: 'failed', error: String(error) }),

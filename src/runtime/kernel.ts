@@ -4,9 +4,11 @@ import { Semaphore } from './semaphore.js';
 import { scaledClock } from '../escalation/scaled-clock.js';
 import { createTimers } from '../escalation/timers.js';
 import type { Timers } from '../escalation/timers.js';
+import { recordFailure } from './escalations.js';
 import type { WatchedRequest } from './escalations.js';
 import type { Bus } from '../a2a/bus.js';
-import { messageSchemaVersion, messageText } from '../a2a/message.js';
+import { messageSchemaVersion } from '../a2a/message-fields.js';
+import { messageText } from '../a2a/message-text.js';
 import type { A2AMessage, MessageKind } from '../a2a/message.js';
 import { createMemoryBus } from '../a2a/memory-bus.js';
 import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
@@ -16,13 +18,14 @@ import type { AgentDefinition, OrgDefinition } from '../org/org-definition.js';
 import type { OrgLimits } from '../org/org-schema.js';
 import { renderPrompt } from '../org/render-prompt.js';
 import { createMemoryStore } from '../store/memory-store.js';
-import type { Store } from '../store/store.js';
+import type { RunSettings, Store } from '../store/store.js';
 import type { AsyncQueue } from './async-queue.js';
 import { orgToolsFor } from './org-tools.js';
 import type { GuardName, RunEvent, RunTotals } from './run-event.js';
 import { userAgentId } from './runtime-types.js';
 import type { RunResult, RuntimeOptions } from './runtime-types.js';
 import type { SessionState } from './session.js';
+import { sessionRecordOf } from './session-record.js';
 
 /** One run in progress, as the runtime tracks it. */
 export interface RunContext {
@@ -39,6 +42,13 @@ export interface RunContext {
   done: boolean;
   /** Messages of this run already handled: a redelivery is ignored. */
   handled: Set<string>;
+  /**
+   * Set when the run was resumed from the store: a message sent again under an id the store
+   * already has is not delivered again (it is pending there, or was handled).
+   */
+  resumed: boolean;
+  /** How the run was started, kept with it for `cadre resume`. */
+  settings: RunSettings;
 }
 
 /** What to send: the routing fields of an A2A message and its text. */
@@ -68,7 +78,12 @@ export interface Kernel {
   store: Store;
   toolHost: ToolHost;
   ownBus: boolean;
+  /** Whether the store outlives the process: then sessions are checkpointed and messages go through the outbox. */
+  durable: boolean;
   now: () => number;
+  /** The instant the scaled clock was anchored at (with `timeScale`, what a resume needs to read the same time). */
+  clockOrigin: number;
+  timeScale: number;
   newId: () => string;
   limiter: Semaphore;
   maxOutputTokens: number;
@@ -79,8 +94,12 @@ export interface Kernel {
   timers: Timers;
   /** Requests the escalation engine watches, by the id of the message that carried them. */
   watched: Map<string, WatchedRequest>;
-  /** For each escalation message the engine sent: the request it was fired for. */
+  /** For each escalation the engine fired (its id is its message's): the request it was fired for. */
   origins: Map<string, string>;
+  /** Escalations waiting on a person's answer, with their run. */
+  humanWaits: Map<string, string>;
+  /** The timer that looks in the store for people's answers while any is awaited. */
+  humanPoll: { timer?: ReturnType<typeof setInterval> };
   defaultModel: string | undefined;
   runs: Map<string, RunContext>;
   sessions: Map<string, SessionState>;
@@ -93,6 +112,15 @@ export interface Kernel {
   toolsOf(agent: AgentDefinition): Promise<ModelTool[]>;
   systemOf(agent: AgentDefinition): string;
   send(run: RunContext, fields: Outgoing): Promise<A2AMessage>;
+  /**
+   * Writes a session's state to a durable store (in call order per session) before what
+   * depends on it goes on; nothing with a memory store.
+   */
+  checkpoint(session: SessionState): Promise<void>;
+  /** Marks a message handled in a durable store, once its effect is checkpointed. */
+  markHandled(message: A2AMessage): void;
+  /** Runs store writes for one key (a session, a request) one after another, in call order. */
+  serially(key: string, write: () => Promise<void>): Promise<void>;
   endRun(run: RunContext, result: Omit<RunResult, 'runId' | 'totals'>): void;
   tripGuard(run: RunContext, session: SessionState, guard: GuardName, detail: string): void;
   /** Records that a session raised a problem to `to` (an `escalation-raised` event). */
@@ -112,10 +140,14 @@ export function createKernel(options: RuntimeOptions): Kernel {
   const bus = options.bus ?? createMemoryBus();
   const store = options.store ?? createMemoryStore();
   const toolHost = options.toolHost ?? createRehearsalToolHost();
+  const durable = store.durable;
   const timeScale = options.timeScale ?? 1;
-  const now = options.now ?? (timeScale === 1 ? Date.now : scaledClock({ timeScale }));
+  const clockOrigin = options.clockOrigin ?? Date.now();
+  const now =
+    options.now ?? (timeScale === 1 ? Date.now : scaledClock({ timeScale, origin: clockOrigin }));
   const timers = createTimers({ now, timeScale, keepAlive: true });
   const watched = new Map<string, WatchedRequest>();
+  const humanWaits = new Map<string, string>();
   const origins = new Map<string, string>();
   const newId = options.newId ?? randomUUID;
   const limiter = new Semaphore(options.maxConcurrentModelCalls ?? 8);
@@ -131,6 +163,28 @@ export function createKernel(options: RuntimeOptions): Kernel {
   const track = (promise: Promise<void>) => {
     work.add(promise);
     void promise.finally(() => work.delete(promise));
+  };
+
+  const writing = new Map<string, Promise<void>>();
+  const serially = (key: string, write: () => Promise<void>): Promise<void> => {
+    const next = (writing.get(key) ?? Promise.resolve()).then(write);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    writing.set(key, settled);
+    void settled.then(() => {
+      if (writing.get(key) === settled) writing.delete(key);
+    });
+    return next;
+  };
+  const checkpoint = (session: SessionState): Promise<void> => {
+    if (!durable) return Promise.resolve();
+    const record = sessionRecordOf(session, now());
+    return serially(session.id, () => store.saveSession(record));
+  };
+  const markHandled = (message: A2AMessage): void => {
+    if (durable) track(store.markHandled(message.messageId, now()).then(() => undefined));
   };
 
   // Events reach the store in batches: one tracked write per tick instead of one per event.
@@ -197,6 +251,14 @@ export function createKernel(options: RuntimeOptions): Kernel {
       hop: fields.hop,
       sentAt: now(),
     };
+    if (durable) {
+      if (run.resumed && fields.messageId !== undefined) {
+        const known = await store.getMessage(fields.messageId);
+        // Sent before the process died: it is delivered again from the store, or was handled.
+        if (known) return known.message;
+      }
+      await store.putMessage(message);
+    }
     run.totals.messages += 1;
     emit(run, {
       type: 'message-sent',
@@ -243,8 +305,13 @@ export function createKernel(options: RuntimeOptions): Kernel {
         startedAt: run.startedAt,
         endedAt: now(),
         ...(result.answer === undefined ? {} : { answer: result.answer }),
+        ...(result.error === undefined ? {} : { error: result.error }),
+        totals: full.totals,
+        settings: run.settings,
       }),
     );
+    for (const [escalationId, runId] of humanWaits)
+      if (runId === run.runId) humanWaits.delete(escalationId);
     run.queue.end();
     // A finished run is forgotten: late messages for it find no run and are ignored.
     runs.delete(run.runId);
@@ -290,6 +357,10 @@ export function createKernel(options: RuntimeOptions): Kernel {
       guard,
       detail,
     });
+    recordFailure(kernel, run, session.request.messageId, {
+      kind: 'guard-tripped',
+      detail: `${guard}: ${detail}`.slice(0, 300),
+    });
     const manager = session.agent.reports_to;
     raiseEscalation(run, session, manager ?? userAgentId, `guard ${guard}: ${detail}`, 'high');
     if (manager) {
@@ -309,14 +380,17 @@ export function createKernel(options: RuntimeOptions): Kernel {
     }
   }
 
-  return {
+  const kernel: Kernel = {
     org,
     model,
     bus,
     store,
     toolHost,
     ownBus,
+    durable,
     now,
+    clockOrigin,
+    timeScale,
     newId,
     limiter,
     maxOutputTokens,
@@ -326,6 +400,8 @@ export function createKernel(options: RuntimeOptions): Kernel {
     timers,
     watched,
     origins,
+    humanWaits,
+    humanPoll: {},
     defaultModel: options.defaultModel,
     runs,
     sessions,
@@ -337,8 +413,12 @@ export function createKernel(options: RuntimeOptions): Kernel {
     toolsOf,
     systemOf,
     send,
+    checkpoint,
+    markHandled,
+    serially,
     endRun,
     tripGuard,
     raiseEscalation,
   };
+  return kernel;
 }

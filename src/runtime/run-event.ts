@@ -16,6 +16,15 @@ interface EventBase {
 export type RunEvent =
   | (EventBase & { type: 'run-start'; task: string; entry: string; org: string })
   | (EventBase & {
+      type: 'run-resume';
+      /** Sessions taken back from the store that were still working or waiting. */
+      sessions: number;
+      /** Messages written before the process died and not yet handled: delivered again. */
+      pendingMessages: number;
+      /** Requests still waiting for an answer, whose deadlines were re-armed. */
+      openRequests: number;
+    })
+  | (EventBase & {
       type: 'run-end';
       status: 'completed' | 'failed' | 'cancelled';
       answer?: string;
@@ -137,4 +146,22 @@ export function emptyTotals(): RunTotals {
     messages: 0,
     wallMs: 0,
   };
+}
+
+/** The totals of a run as its events tell them (what a resumed run starts from). */
+export function totalsOf(events: readonly RunEvent[]): RunTotals {
+  const totals = emptyTotals();
+  for (const event of events) {
+    if (event.type === 'message-sent') totals.messages += 1;
+    else if (event.type === 'tool-call-start') totals.toolCalls += 1;
+    else if (event.type === 'model-call-end') {
+      totals.modelCalls += 1;
+      totals.inputTokens += event.usage.input_tokens;
+      totals.outputTokens += event.usage.output_tokens;
+      totals.cacheReadTokens += event.usage.cache_read_input_tokens;
+      totals.cacheWriteTokens += event.usage.cache_creation_input_tokens;
+      totals.costUsd += event.costUsd;
+    }
+  }
+  return totals;
 }

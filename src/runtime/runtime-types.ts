@@ -2,7 +2,7 @@ import type { Bus } from '../a2a/bus.js';
 import type { ToolHost } from '../mcp/tool-host.js';
 import type { Model } from '../model/model.js';
 import type { OrgDefinition } from '../org/org-definition.js';
-import type { Store } from '../store/store.js';
+import type { EscalationRecord, RunSettings, Store } from '../store/store.js';
 import type { RunEvent, RunTotals } from './run-event.js';
 
 /** The id of the person who starts runs. */
@@ -31,6 +31,11 @@ export interface RuntimeOptions {
    * (a drill); default 1. Ignored when `now` is given.
    */
   timeScale?: number;
+  /**
+   * The instant the scaled clock is anchored at (now by default). A resumed drill passes the
+   * run's, so that its stored deadlines mean what they meant.
+   */
+  clockOrigin?: number;
   now?: () => number;
   newId?: () => string;
 }
@@ -62,6 +67,21 @@ export interface Runtime {
    * its conversation, so it answers with them in mind.
    */
   run(task: string, options?: RunOptions): RunHandle;
+  /**
+   * Continues a run whose process died, from the store: its sessions come back as they were
+   * checkpointed, messages written but not handled are delivered again, and the deadlines of
+   * its open requests are re-armed (those already past due fire at once). Throws a
+   * `CadreError` for an unknown run, one that already ended, or one of another org.
+   */
+  resume(runId: string): Promise<RunHandle>;
+  /**
+   * Answers an escalation that reached a person (`human` in a rule set): the answer goes back
+   * to whoever was waiting, and the run goes on. Throws a `CadreError` (`escalation-unknown`,
+   * `escalation-answered`, `escalation-not-human`) otherwise.
+   */
+  answerEscalation(escalationId: string, text: string, by?: string): Promise<EscalationRecord>;
+  /** Where the runtime keeps runs, events, messages and escalations. */
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -71,4 +91,6 @@ export interface RunOptions {
   to?: string;
   /** Earlier exchanges with the entry agent, oldest first. */
   history?: { task: string; answer: string }[];
+  /** How the run was started (org folder, model, tools), kept with it for `cadre resume`. */
+  settings?: RunSettings;
 }

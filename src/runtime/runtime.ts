@@ -1,12 +1,15 @@
 import { CadreError } from '../errors.js';
-import { AsyncQueue } from './async-queue.js';
+import { answerHumanEscalation } from './escalations.js';
 import { handlerFor } from './inbox.js';
 import { createKernel } from './kernel.js';
-import type { RunContext } from './kernel.js';
+import type { Kernel, RunContext } from './kernel.js';
+import { resumeRun } from './resume-run.js';
 import { emptyTotals } from './run-event.js';
-import type { RunEvent } from './run-event.js';
+import type { RunEvent, RunTotals } from './run-event.js';
+import { AsyncQueue } from './async-queue.js';
 import { userAgentId } from './runtime-types.js';
-import type { RunResult, Runtime, RuntimeOptions } from './runtime-types.js';
+import type { RunHandle, RunResult, Runtime, RuntimeOptions } from './runtime-types.js';
+import type { RunSettings } from '../store/store.js';
 
 export { userAgentId } from './runtime-types.js';
 export type { RunHandle, RunOptions, RunResult, Runtime, RuntimeOptions } from './runtime-types.js';
@@ -14,8 +17,7 @@ export type { RunHandle, RunOptions, RunResult, Runtime, RuntimeOptions } from '
 /** Creates a runtime for an org. Every agent's inbox is subscribed on the bus at once. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const kernel = createKernel(options);
-  const { org, bus, store, now, newId, limiter, runs, byId, ownBus, track, emit, send, endRun } =
-    kernel;
+  const { org, bus, store, now, newId, limiter, byId, ownBus, track, emit, send, endRun } = kernel;
   const unsubscribers = [...org.agents.map((agent) => agent.id), userAgentId].map((id) =>
     bus.subscribe(id, handlerFor(kernel, id)),
   );
@@ -36,27 +38,27 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           message: 'the task is empty',
           hint: 'say what the org should do, such as "check the cache hit ratio"',
         });
-      const runId = newId();
-      let finish: (result: RunResult) => void = () => undefined;
-      const resultPromise = new Promise<RunResult>((resolve) => (finish = resolve));
-      const run: RunContext = {
-        history: runOptions.history ?? [],
-        runId,
+      const requestId = newId();
+      const { run, handle } = openRun(kernel, {
+        runId: newId(),
         entry,
         task,
         startedAt: now(),
-        requestId: newId(),
-        controller: new AbortController(),
+        requestId,
+        history: runOptions.history ?? [],
         totals: emptyTotals(),
-        queue: new AsyncQueue<RunEvent>(),
-        finish,
-        done: false,
-        handled: new Set(),
-      };
-      runs.set(runId, run);
+        resumed: false,
+        settings: {
+          ...runOptions.settings,
+          requestId,
+          ...(kernel.timeScale === 1
+            ? {}
+            : { timeScale: kernel.timeScale, clockOrigin: kernel.clockOrigin }),
+        },
+      });
       emit(run, {
         type: 'run-start',
-        runId,
+        runId: run.runId,
         agent: userAgentId,
         at: now(),
         task,
@@ -64,44 +66,83 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         org: org.name,
       });
       track(
-        store.saveRun({
-          runId,
-          org: org.name,
-          task,
-          entry,
-          status: 'running',
-          startedAt: run.startedAt,
-        }),
-      );
-      track(
-        send(run, {
-          messageId: run.requestId,
-          from: userAgentId,
-          to: entry,
-          kind: 'task',
-          text: task,
-          taskId: newId(),
-          hop: 0,
-          data: { chain: [entry] },
-        })
+        store
+          .saveRun({
+            runId: run.runId,
+            org: org.name,
+            task,
+            entry,
+            status: 'running',
+            startedAt: run.startedAt,
+            settings: run.settings,
+          })
+          .then(() =>
+            send(run, {
+              messageId: requestId,
+              from: userAgentId,
+              to: entry,
+              kind: 'task',
+              text: task,
+              taskId: newId(),
+              hop: 0,
+              data: { chain: [entry] },
+            }),
+          )
           .then(() => undefined)
           .catch((error: unknown) => endRun(run, { status: 'failed', error: String(error) })),
       );
-      return {
-        runId,
-        result: resultPromise,
-        events: run.queue,
-        cancel: () => endRun(run, { status: 'cancelled', error: 'cancelled' }),
-      };
+      return handle;
     },
+    resume: (runId) => resumeRun(kernel, runId, openRun),
+    store,
+    answerEscalation: (escalationId, text, by) =>
+      answerHumanEscalation(kernel, escalationId, text, by),
     async close() {
-      for (const run of runs.values())
+      for (const run of kernel.runs.values())
         if (!run.done) endRun(run, { status: 'cancelled', error: 'runtime closed' });
       for (const unsubscribe of unsubscribers) unsubscribe();
       limiter.clear();
       kernel.timers.close();
+      clearInterval(kernel.humanPoll.timer);
       await Promise.allSettled([...kernel.work]);
       if (ownBus) await bus.close();
+    },
+  };
+}
+
+/** The facts a run starts (or resumes) with. */
+export interface RunStart {
+  runId: string;
+  entry: string;
+  task: string;
+  startedAt: number;
+  requestId: string;
+  history: { task: string; answer: string }[];
+  totals: RunTotals;
+  resumed: boolean;
+  settings: RunSettings;
+}
+
+/** Registers a run with the kernel: its context, and the handle its caller holds. */
+export function openRun(kernel: Kernel, start: RunStart): { run: RunContext; handle: RunHandle } {
+  let finish: (result: RunResult) => void = () => undefined;
+  const result = new Promise<RunResult>((resolve) => (finish = resolve));
+  const run: RunContext = {
+    ...start,
+    controller: new AbortController(),
+    queue: new AsyncQueue<RunEvent>(),
+    finish,
+    done: false,
+    handled: new Set(),
+  };
+  kernel.runs.set(run.runId, run);
+  return {
+    run,
+    handle: {
+      runId: run.runId,
+      result,
+      events: run.queue,
+      cancel: () => kernel.endRun(run, { status: 'cancelled', error: 'cancelled' }),
     },
   };
 }

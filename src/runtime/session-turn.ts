@@ -1,9 +1,11 @@
-import type { ToolUseBlock } from '../model/model.js';
+import type { ContentBlock, ToolUseBlock } from '../model/model.js';
 import { ModelError } from '../model/model-error.js';
 import type { Kernel, RunContext } from './kernel.js';
 import type { GuardName } from './run-event.js';
 import { userAgentId } from './runtime-types.js';
 import type { SessionState } from './session.js';
+import { recordFailure } from './escalations.js';
+import { stableId } from './stable-id.js';
 import { callTool } from './tool-call.js';
 
 /** Ends a session: its final text (or why it failed) goes back to whoever asked. */
@@ -27,6 +29,8 @@ export async function answer(
   sessions.delete(session.id);
   const request = session.request;
   await send(run, {
+    // The same id if a resumed run answers again: the asker takes the answer once.
+    messageId: stableId(session.id, 'reply'),
     from: session.agent.id,
     to: request.from,
     kind: 'reply',
@@ -36,6 +40,7 @@ export async function answer(
     hop: request.hop + 1,
     ...(failed ? { data: { failed: true } } : {}),
   });
+  await kernel.checkpoint(session);
 }
 
 /** Runs one model turn of a session, after checking its guards; then its tool calls, or its answer. */
@@ -159,6 +164,10 @@ export async function runTurn(
       `model error: ${message}`,
       'high',
     );
+    recordFailure(kernel, run, session.request.messageId, {
+      kind: 'model-error',
+      detail: message.slice(0, 300),
+    });
     if (session.request.from === userAgentId) {
       session.status = 'failed';
       emit(run, {
@@ -223,16 +232,15 @@ export async function runTurn(
     content:
       response.content.length > 0 ? response.content : [{ type: 'text', text: '(no answer)' }],
   });
-  if (toolUses.length === 0) {
-    const text = response.content
-      .map((block) => (block.type === 'text' ? block.text : ''))
-      .join('')
-      .trim();
-    await answer(kernel, run, session, text || '(no answer)', false);
-    return;
-  }
   session.toolOrder = toolUses.map((use) => use.id);
   session.results = new Map();
+  // The turn is on record before anything it asked for happens: a resumed run replays its
+  // tool calls (messages under the ids they had) instead of asking the model again.
+  await kernel.checkpoint(session);
+  if (toolUses.length === 0) {
+    await answer(kernel, run, session, finalText(response.content), false);
+    return;
+  }
   await Promise.all(toolUses.map((use) => callTool(kernel, run, session, use)));
   await continueIfComplete(kernel, run, session);
 }
@@ -244,7 +252,10 @@ export async function continueIfComplete(
   session: SessionState,
 ): Promise<void> {
   if (session.open.size > 0) {
-    session.status = 'waiting';
+    if (session.status !== 'waiting') {
+      session.status = 'waiting';
+      await kernel.checkpoint(session);
+    }
     return;
   }
   if (session.status !== 'running' && session.status !== 'waiting') return;
@@ -258,6 +269,19 @@ export async function continueIfComplete(
       },
   );
   session.messages.push({ role: 'user', content: results });
+  session.toolOrder = [];
+  session.results = new Map();
   session.status = 'running';
+  await kernel.checkpoint(session);
   await runTurn(kernel, run, session);
+}
+
+/** The text of a final turn: its text blocks joined, or "(no answer)". */
+export function finalText(content: readonly ContentBlock[]): string {
+  return (
+    content
+      .map((block) => (block.type === 'text' ? block.text : ''))
+      .join('')
+      .trim() || '(no answer)'
+  );
 }

@@ -5,8 +5,9 @@ import { parseDuration } from '../org/duration.js';
 import { peerWait } from '../org/escalation-path.js';
 import type { Kernel, RunContext } from './kernel.js';
 import { isOrgTool, orgToolNames } from './org-tools.js';
-import { watchRequest } from './escalations.js';
+import { recordFailure, watchRequest } from './escalations.js';
 import { recordResult } from './session.js';
+import { stableId } from './stable-id.js';
 import type { OpenRequest, SessionState } from './session.js';
 
 /**
@@ -53,6 +54,12 @@ export async function callTool(
     recordResult(session, use.id, output, isError);
     ended(output, isError);
   };
+  // A strike on the request this session works on (a strike rule may escalate it).
+  const toolFailed = (detail: string) =>
+    recordFailure(kernel, run, session.request.messageId, {
+      kind: 'tool-error',
+      detail: detail.slice(0, 300),
+    });
   if (!isOrgTool(use.name)) {
     const tools = await toolsOf(agent);
     if (!tools.some((tool) => tool.name === use.name)) {
@@ -67,12 +74,12 @@ export async function callTool(
         agent,
         signal: run.controller.signal,
       });
+      if (outcome.isError) toolFailed(`${use.name}: ${outcome.content}`);
       return finish(outcome.content, outcome.isError);
     } catch (error) {
-      return finish(
-        `tool ${use.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-        true,
-      );
+      const output = `tool ${use.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      toolFailed(output);
+      return finish(output, true);
     }
   }
   const input = use.input;
@@ -81,6 +88,7 @@ export async function callTool(
   if (use.name === orgToolNames.report) {
     if (!agent.reports_to) return finish('you have no manager to report to', true);
     await send(run, {
+      messageId: stableId(session.id, use.id),
       from: agent.id,
       to: agent.reports_to,
       kind: 'report',
@@ -161,6 +169,7 @@ export async function callTool(
     kernel.raiseEscalation(run, session, to, body, severity);
   }
   const message = await send(run, {
+    messageId: stableId(session.id, use.id),
     from: agent.id,
     to,
     kind,

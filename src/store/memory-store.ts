@@ -35,6 +35,7 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
       if (escalation.runId === runId) escalations.delete(id);
   };
   return {
+    durable: false,
     async saveRun(run) {
       const isNew = !runs.has(run.runId);
       runs.set(run.runId, copy(run));
@@ -96,7 +97,8 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
       return [...requests.values()]
         .filter(
           (request) =>
-            request.status === 'open' && (runId === undefined || request.runId === runId),
+            (request.status === 'open' || request.status === 'escalated') &&
+            (runId === undefined || request.runId === runId),
         )
         .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity))
         .map(copy);

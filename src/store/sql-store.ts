@@ -77,6 +77,7 @@ export function createSqlStore(driver: SqlDriver): Store {
   let eventWrites: Promise<void> = Promise.resolve();
 
   return {
+    durable: true,
     async saveRun(run) {
       await query(saveRunSql, [
         run.runId,
@@ -212,7 +213,7 @@ export function createSqlStore(driver: SqlDriver): Store {
     async openRequests(runId) {
       const byRun = runId === undefined ? '' : 'AND run_id = ? ';
       const result = await query(
-        `SELECT ${requestColumns} FROM open_requests WHERE status = 'open' ${byRun}` +
+        `SELECT ${requestColumns} FROM open_requests WHERE status IN ('open', 'escalated') ${byRun}` +
           'ORDER BY due_at ASC NULLS LAST, seq ASC',
         runId === undefined ? [] : [runId],
       );

@@ -105,6 +105,13 @@ export interface EscalationRecord {
  * atomic on its own.
  */
 export interface Store {
+  /**
+   * Whether what it keeps outlives the process (SQLite, PostgreSQL). The runtime writes its
+   * checkpoints (sessions, the outbox) only to a durable store: a memory store could not
+   * resume a run anyway.
+   */
+  readonly durable: boolean;
+
   saveRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** The most recent runs first. */
@@ -129,7 +136,7 @@ export interface Store {
 
   saveRequest(request: OpenRequestRecord): Promise<void>;
   getRequest(messageId: string): Promise<OpenRequestRecord | undefined>;
-  /** Open requests (of one run, or all), the soonest due first. */
+  /** Requests still waiting for an answer (open or escalated), of one run or all, the soonest due first. */
   openRequests(runId?: string): Promise<OpenRequestRecord[]>;
 
   saveEscalation(escalation: EscalationRecord): Promise<void>;

@@ -471,7 +471,7 @@ export function storeContract(
         expect(await store.openRequests(request.runId)).toStrictEqual([request]);
       });
 
-      it('lists the open requests of a run, the soonest due first and undated last', async () => {
+      it('lists the requests of a run still waiting (open or escalated), the soonest due first and undated last', async () => {
         const store = await openStore();
         const runId = unique('run');
         const later = makeRequest(runId, { dueAt: 3_000 });
@@ -484,7 +484,7 @@ export function storeContract(
           await store.saveRequest(request);
         }
 
-        expect(await store.openRequests(runId)).toStrictEqual([sooner, later, undated]);
+        expect(await store.openRequests(runId)).toStrictEqual([escalated, sooner, later, undated]);
       });
 
       it('lists the open requests of every run when no run is named', async () => {
@@ -501,7 +501,9 @@ export function storeContract(
           second,
           first,
         ]);
-        expect(listed.every((request) => request.status === 'open')).toBe(true);
+        expect(
+          listed.every((request) => request.status === 'open' || request.status === 'escalated'),
+        ).toBe(true);
         const due = listed.map((request) => request.dueAt ?? Infinity);
         expect(due).toStrictEqual([...due].sort((a, b) => a - b));
       });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeServer } from '../../src/testing.js';
-import { cliPath, repositoryRoot, runCli } from '../helpers/run-cli.js';
+import { cliPath, repositoryRoot, runCli, workerStoreUrl } from '../helpers/run-cli.js';
 
 const temporary: string[] = [];
 afterAll(async () =>
@@ -19,7 +19,7 @@ function runWithInput(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: repositoryRoot,
-      env: { ...process.env, ANTHROPIC_API_KEY: '' },
+      env: { ...process.env, ANTHROPIC_API_KEY: '', CADRE_STORE_URL: workerStoreUrl },
     });
     let stdout = '';
     let stderr = '';
@@ -99,6 +99,7 @@ describe('Ctrl-C', () => {
           cwd: repositoryRoot,
           env: {
             ...process.env,
+            CADRE_STORE_URL: workerStoreUrl,
             ANTHROPIC_API_KEY: 'sk-test',
             ANTHROPIC_BASE_URL: server.url,
             CADRE_MODEL: '',

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/runtime/run-event.js';
@@ -116,6 +117,12 @@ describe('a rehearsal of agents/esa with live tools', () => {
 
 describe('cadre metrics', () => {
   it('runs the probes of agents/esa against the real targets and says met or missed', async () => {
+    // A Redis just started has served no lookups, and its hit ratio is not defined yet: one
+    // lookup (a miss) makes it a number, whatever order the tests run in.
+    const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+    await redis.connect();
+    await redis.get(`cadre:metrics-test:${process.pid}`);
+    await redis.quit();
     const result = await runCli(['metrics', 'agents/esa', '--json'], undefined, {
       DATABASE_URL: databaseUrl,
       REDIS_URL: 'redis://127.0.0.1:6379',

@@ -1,0 +1,176 @@
+import { CadreError } from '../errors.js';
+import type { RequestState } from '../escalation/request-state.js';
+import { isHuman } from '../escalation/targets.js';
+import type { ToolUseBlock } from '../model/model.js';
+import type { OpenRequestRecord } from '../store/store.js';
+import { deadlinePassed } from './escalations.js';
+import { awaitHuman, deliverHumanAnswer } from './human-answers.js';
+import type { Kernel, RunContext } from './kernel.js';
+import { totalsOf } from './run-event.js';
+import type { RunStart } from './runtime.js';
+import type { RunHandle } from './runtime-types.js';
+import { userAgentId } from './runtime-types.js';
+import { sessionFromRecord } from './session-record.js';
+import type { SessionState } from './session.js';
+import { answer, continueIfComplete, finalText, runTurn } from './session-turn.js';
+import { callTool } from './tool-call.js';
+
+/**
+ * Continues a run from the store (see `Runtime.resume`). Sessions come back at their last
+ * checkpoint and go on from there: a turn whose tool calls were under way replays the missing
+ * ones (messages under the ids they had, so none is delivered twice), a session that had its
+ * answer sends it again under the same id, one that waited keeps waiting. Messages written
+ * but not handled are delivered again; an answer a person gave meanwhile is delivered; the
+ * deadlines of open requests are re-armed, those already past due firing at once.
+ */
+export async function resumeRun(
+  kernel: Kernel,
+  runId: string,
+  openRun: (kernel: Kernel, start: RunStart) => { run: RunContext; handle: RunHandle },
+): Promise<RunHandle> {
+  const { store, org } = kernel;
+  const record = await store.getRun(runId);
+  if (!record) {
+    throw new CadreError({
+      code: 'run-unknown',
+      message: `no run '${runId}' in the store`,
+      hint: 'list the runs with `cadre runs` (the store is CADRE_STORE_URL, or .cadre/state.db)',
+    });
+  }
+  if (record.status !== 'running') {
+    throw new CadreError({
+      code: 'run-not-resumable',
+      message: `run '${runId}' already ended (${record.status}); only a run whose process died can be resumed`,
+      hint: `see what it did with \`cadre show ${runId}\``,
+    });
+  }
+  if (record.org !== org.name) {
+    throw new CadreError({
+      code: 'resume-org-mismatch',
+      message: `run '${runId}' belongs to org '${record.org}', not '${org.name}'`,
+      hint: `resume it with --org pointing at org '${record.org}'`,
+    });
+  }
+  if (kernel.runs.has(runId)) {
+    throw new CadreError({
+      code: 'run-live',
+      message: `run '${runId}' is running in this process already`,
+      hint: 'wait for it, or cancel it',
+    });
+  }
+  const requestId = record.settings?.requestId;
+  if (requestId === undefined) {
+    throw new CadreError({
+      code: 'run-not-resumable',
+      message: `run '${runId}' was stored without the id of its request, so its answer could not be recognised`,
+      hint: 'start the task again with `cadre run`',
+    });
+  }
+
+  const [events, sessionRecords, requests, escalations, pending] = await Promise.all([
+    store.events(runId),
+    store.sessions(runId),
+    store.openRequests(runId),
+    store.listEscalations({ runId }),
+    store.pendingMessages(runId),
+  ]);
+  const { run, handle } = openRun(kernel, {
+    runId,
+    entry: record.entry,
+    task: record.task,
+    startedAt: record.startedAt,
+    requestId,
+    history: [],
+    totals: totalsOf(events),
+    resumed: true,
+    settings: record.settings ?? {},
+  });
+
+  // Sessions: a request whose session is on record is handled, however far it got.
+  const live: SessionState[] = [];
+  for (const sessionRecord of sessionRecords) {
+    const session = sessionFromRecord(sessionRecord, (id) => kernel.byId.get(id));
+    run.handled.add(session.request.messageId);
+    kernel.markHandled(session.request);
+    if (session.status !== 'running' && session.status !== 'waiting') continue;
+    kernel.sessions.set(session.id, session);
+    for (const open of session.open.values()) kernel.waitingOn.set(open.messageId, session);
+    live.push(session);
+  }
+  for (const escalation of escalations)
+    kernel.origins.set(escalation.escalationId, escalation.requestMessageId);
+  const watchedRequests = await watchAgain(kernel, requests);
+
+  kernel.emit(run, {
+    type: 'run-resume',
+    runId,
+    agent: userAgentId,
+    at: kernel.now(),
+    sessions: live.length,
+    pendingMessages: pending.length,
+    openRequests: watchedRequests.length,
+  });
+
+  // Messages written before the process died and not handled: delivered again, first, so that
+  // an answer that was on its way settles its request before a deadline fires for it.
+  for (const message of pending) await kernel.bus.send(message);
+  for (const session of live) kernel.track(continueSession(kernel, run, session));
+  for (const escalation of escalations) {
+    if (!isHuman(escalation.to) || !kernel.watched.has(escalation.requestMessageId)) continue;
+    if (escalation.status === 'open') awaitHuman(kernel, escalation);
+    else if (escalation.status === 'answered') {
+      awaitHuman(kernel, escalation);
+      kernel.track(deliverHumanAnswer(kernel, escalation));
+    }
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  kernel.timers.rearm(
+    watchedRequests.flatMap((request) =>
+      request.dueAt === undefined ? [] : [{ id: request.messageId, dueAt: request.dueAt }],
+    ),
+    (id) => deadlinePassed(kernel, run, id),
+  );
+  return handle;
+}
+
+/** Puts the open requests of a run back under the engine's watch; resolves those it could. */
+async function watchAgain(
+  kernel: Kernel,
+  requests: readonly OpenRequestRecord[],
+): Promise<OpenRequestRecord[]> {
+  const watched: OpenRequestRecord[] = [];
+  for (const request of requests) {
+    const message = (await kernel.store.getMessage(request.messageId))?.message;
+    if (!message || request.state === undefined) continue;
+    kernel.watched.set(request.messageId, { state: request.state as RequestState, message });
+    watched.push(request);
+  }
+  return watched;
+}
+
+/** Takes a session on from its checkpoint. */
+async function continueSession(
+  kernel: Kernel,
+  run: RunContext,
+  session: SessionState,
+): Promise<void> {
+  try {
+    const last = session.messages.at(-1);
+    if (!last || last.role === 'user') {
+      await runTurn(kernel, run, session);
+      return;
+    }
+    const content = typeof last.content === 'string' ? [] : last.content;
+    const uses = content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
+    if (uses.length === 0) {
+      await answer(kernel, run, session, finalText(content), false);
+      return;
+    }
+    const sent = new Set([...session.open.values()].map((open) => open.toolUseId));
+    const missing = uses.filter((use) => !session.results.has(use.id) && !sent.has(use.id));
+    await Promise.all(missing.map((use) => callTool(kernel, run, session, use)));
+    await continueIfComplete(kernel, run, session);
+  } catch (error) {
+    kernel.endRun(run, { status: 'failed', error: String(error) });
+  }
+}
