@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CadreError } from '../errors.js';
 import { openRuntime } from './open-runtime.js';
+import { createPersonPrompt } from './person-prompt.js';
 import type { CommandOutput } from './output.js';
 import { addRunOptions } from './run-options.js';
 import type { RunLikeOptions } from './run-options.js';
@@ -36,12 +37,18 @@ export async function runTask(
         `rehearsal: no tokens are spent and no database is touched${opened.chosen.script ? ` (script ${opened.chosen.script})` : ''}`,
       );
     }
+    // On a terminal the person at the top answers at the prompt; elsewhere with `cadre answer`.
+    const person =
+      process.stdin.isTTY && !options.json
+        ? createPersonPrompt(opened.runtime, process.stdin, output)
+        : undefined;
     const result = await watchRun(
       handle,
       opened.org,
       displayOf(options.json, output),
       rehearsal,
       output,
+      person,
     );
     return result.status === 'completed' ? 0 : 1;
   } finally {

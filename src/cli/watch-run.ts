@@ -1,5 +1,7 @@
 import type { RunHandle, RunResult } from '../runtime/runtime.js';
+import { isHuman } from '../escalation/targets.js';
 import { LiveTree } from './live-tree.js';
+import type { PersonPrompt } from './person-prompt.js';
 import type { OrgDefinition } from '../org/org-definition.js';
 import type { CommandOutput } from './output.js';
 import { eventLine, summaryLine } from './run-view.js';
@@ -17,9 +19,17 @@ export async function watchRun(
   display: RunDisplay,
   rehearsal: boolean,
   output: CommandOutput,
+  person?: PersonPrompt,
 ): Promise<RunResult> {
   const tree = display === 'tree' ? new LiveTree(org, output) : undefined;
   for await (const event of handle.events) {
+    if (event.type === 'escalation-fired' && isHuman(event.to)) {
+      if (person) person.ask(event);
+      else if (display !== 'json')
+        output.error(
+          `  waiting for ${event.to}: answer with cadre answer ${event.escalationId.slice(0, 8)} "…" (see cadre escalations --open)`,
+        );
+    }
     if (display === 'json') {
       if (event.type !== 'model-text-delta') output.out(JSON.stringify(event));
     } else if (tree) {
@@ -30,6 +40,7 @@ export async function watchRun(
     }
   }
   tree?.finish();
+  person?.close();
   const result = await handle.result;
   if (display !== 'json') {
     if (result.status === 'completed') output.out(result.answer ?? '');

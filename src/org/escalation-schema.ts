@@ -102,6 +102,26 @@ export const Ladder = z.strictObject({
 export type Ladder = z.infer<typeof Ladder>;
 
 /** `escalation/<name>.yaml`: a rule set agents work under. */
+/** What a person who does not answer in time is taken to have decided. */
+export const DefaultDecision = z.enum(['approve', 'deny', 'go-on'], {
+  error: (issue) =>
+    `'${String(issue.input)}' is not a default decision: write approve, deny or go-on`,
+});
+/** A default decision. */
+export type DefaultDecision = z.infer<typeof DefaultDecision>;
+
+/**
+ * The person at the top (`human` targets): how long they have to answer an escalation, and
+ * what stands when they do not.
+ */
+export const HumanRule = z.strictObject({
+  description: z.string().optional(),
+  answer_within: Duration,
+  default: DefaultDecision,
+});
+/** The human rule of a rule set. */
+export type HumanRule = z.infer<typeof HumanRule>;
+
 export const RuleSet = z.strictObject({
   name: Identifier,
   description: z.string().optional(),
@@ -109,6 +129,7 @@ export const RuleSet = z.strictObject({
   strikes: z.array(StrikeRule).optional(),
   severities: z.array(SeverityRule).optional(),
   ladders: z.array(Ladder).optional(),
+  human: HumanRule.optional(),
 });
 /** A rule set. */
 export type RuleSet = z.infer<typeof RuleSet>;

@@ -1,6 +1,7 @@
 import type { A2AMessage } from '../a2a/message.js';
 import { messageText } from '../a2a/message-text.js';
 import type { Deadline, Escalation } from '../escalation/escalation.js';
+import { contextOf } from '../escalation/deadline.js';
 import { onAnswer, onDue, onFailure, onSend } from '../escalation/plan.js';
 import type { PlanStep } from '../escalation/plan.js';
 import { escalationRecordOf, requestRecordOf } from '../escalation/records.js';
@@ -62,15 +63,21 @@ export function originalRequestOf(kernel: Kernel, messageId: string): string {
 /**
  * Closes a watched request on its first answer: its timer is cancelled, the escalations fired
  * for it are settled (answered by whoever answered, the others cancelled); says whether it had
- * escalated.
+ * escalated, and after how many failed attempts when a strike rule took it up.
  */
 export function settleRequest(
   kernel: Kernel,
   requestId: string,
   from: string,
-): { escalated: boolean } {
+): { escalated: boolean; strikes?: number } {
   const watched = kernel.watched.get(requestId);
   if (!watched) return { escalated: false };
+  const last = watched.state.fired.at(-1);
+  const strikes = contextOf(kernel.org, watched.state).rules?.strikes?.some(
+    (rule) => rule.id === last?.rule,
+  )
+    ? watched.state.failures.length
+    : undefined;
   const step = onAnswer(watched.state, from, kernel.now());
   kernel.watched.delete(requestId);
   kernel.timers.cancel(requestId);
@@ -91,7 +98,7 @@ export function settleRequest(
       }),
     );
   }
-  return { escalated: step.escalated };
+  return { escalated: step.escalated, ...(strikes === undefined ? {} : { strikes }) };
 }
 
 /** Writes a watched request's row and engine state (in call order per request). */

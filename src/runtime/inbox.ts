@@ -87,12 +87,14 @@ export async function resume(kernel: Kernel, run: RunContext, message: A2AMessag
   }
   waitingOn.delete(requestId);
   session.open.delete(requestId);
-  const { escalated } = settleRequest(kernel, requestId, message.from);
+  const { escalated, strikes } = settleRequest(kernel, requestId, message.from);
   const failed = replyFailed(message);
   const why =
-    escalated && message.from !== open.to
-      ? ` (${open.to} did not answer in time; the request escalated to ${message.from})`
-      : '';
+    !escalated || message.from === open.to
+      ? ''
+      : strikes === undefined
+        ? ` (${open.to} did not answer in time; the request escalated to ${message.from})`
+        : ` (${open.to} failed ${strikes} times; the request escalated to ${message.from})`;
   recordResult(
     session,
     open.toolUseId,

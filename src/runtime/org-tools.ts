@@ -1,3 +1,5 @@
+import { humanOf } from '../escalation/targets.js';
+import { ruleSetOf } from '../org/escalation-path.js';
 import type { ModelTool } from '../model/model.js';
 import type { AgentDefinition, OrgDefinition } from '../org/org-definition.js';
 
@@ -61,25 +63,20 @@ export function orgToolsFor(org: OrgDefinition, agent: AgentDefinition): ModelTo
       },
     });
   }
+  const person = agent.reports_to ? undefined : humanOf(ruleSetOf(org, agent));
+  if (!agent.reports_to && person !== undefined) {
+    tools.push({
+      name: orgToolNames.escalate,
+      description: `Ask ${person === 'human' ? 'the person above the org' : person} for a decision you must not take alone (data loss, security, spending) and wait for their answer.`,
+      input_schema: escalateInput,
+    });
+  }
   if (agent.reports_to) {
     tools.push(
       {
         name: orgToolNames.escalate,
         description: `Raise a problem you cannot solve to your manager (${agent.reports_to}) and wait for their decision.`,
-        input_schema: {
-          type: 'object',
-          properties: {
-            reason: { type: 'string', description: 'what is wrong, what you tried, what you need' },
-            severity: { type: 'string', enum: ['low', 'normal', 'high', 'critical'] },
-            tags: {
-              type: 'array',
-              items: { type: 'string' },
-              description: 'such as data-loss or security',
-            },
-          },
-          required: ['reason', 'severity'],
-          additionalProperties: false,
-        },
+        input_schema: escalateInput,
       },
       {
         name: orgToolNames.report,
@@ -95,3 +92,18 @@ export function orgToolsFor(org: OrgDefinition, agent: AgentDefinition): ModelTo
   }
   return tools;
 }
+
+const escalateInput: ModelTool['input_schema'] = {
+  type: 'object',
+  properties: {
+    reason: { type: 'string', description: 'what is wrong, what you tried, what you need' },
+    severity: { type: 'string', enum: ['low', 'normal', 'high', 'critical'] },
+    tags: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'such as data-loss or security',
+    },
+  },
+  required: ['reason', 'severity'],
+  additionalProperties: false,
+};

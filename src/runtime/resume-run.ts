@@ -116,7 +116,10 @@ export async function resumeRun(
   for (const message of pending) await kernel.bus.send(message);
   for (const session of live) kernel.track(continueSession(kernel, run, session));
   for (const escalation of escalations) {
-    if (!isHuman(escalation.to) || !kernel.watched.has(escalation.requestMessageId)) continue;
+    const awaited =
+      kernel.watched.has(escalation.requestMessageId) ||
+      kernel.waitingOn.has(escalation.escalationId);
+    if (!isHuman(escalation.to) || !awaited) continue;
     if (escalation.status === 'open') awaitHuman(kernel, escalation);
     else if (escalation.status === 'answered') {
       awaitHuman(kernel, escalation);

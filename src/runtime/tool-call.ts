@@ -6,6 +6,7 @@ import { peerWait } from '../org/escalation-path.js';
 import type { Kernel, RunContext } from './kernel.js';
 import { isOrgTool, orgToolNames } from './org-tools.js';
 import { recordFailure, watchRequest } from './escalations.js';
+import { escalateToHuman } from './human-answers.js';
 import { recordResult } from './session.js';
 import { stableId } from './stable-id.js';
 import type { OpenRequest, SessionState } from './session.js';
@@ -128,13 +129,27 @@ export async function callTool(
       );
     deadline = now() + (parseDuration(peerWait(org, peer)) ?? 0);
   } else {
-    if (!agent.reports_to) return finish('you are the top of the org: decide yourself', true);
-    to = agent.reports_to;
-    body = text('reason');
-    kind = 'escalation';
     const given = text('severity');
     severity =
       (['low', 'normal', 'high', 'critical'] as const).find((level) => level === given) ?? 'normal';
+    if (!agent.reports_to) {
+      if (!text('reason')) return finish('escalate needs a reason', true);
+      const asked = await escalateToHuman(kernel, run, session, use.id, {
+        reason: text('reason'),
+        severity,
+      });
+      if (!asked)
+        return finish(
+          'you are the top of the org and nobody is named above you: decide yourself',
+          true,
+        );
+      kernel.raiseEscalation(run, session, asked.to, text('reason'), severity);
+      ended(`asked ${asked.to}; waiting for their answer`, false);
+      return;
+    }
+    to = agent.reports_to;
+    body = text('reason');
+    kind = 'escalation';
     tags = Array.isArray(input.tags)
       ? input.tags.filter((tag): tag is string => typeof tag === 'string')
       : [];

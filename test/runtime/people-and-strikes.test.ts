@@ -1,0 +1,290 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordHumanAnswer } from '../../src/escalation/human-answer.js';
+import { createMcpToolHost } from '../../src/mcp/mcp-tool-host.js';
+import type { ModelRequest } from '../../src/model/model.js';
+import { ScriptedModel, toolResultsOf } from '../../src/model/scripted-model.js';
+import type { RunEvent, RunEventOf } from '../../src/runtime/run-event.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { loadTestOrg } from '../helpers/test-org.js';
+import type { TestAgent } from '../helpers/test-org.js';
+
+const serverScript = fileURLToPath(new URL('../fixtures/mcp/test-server.mjs', import.meta.url));
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+type Decide = ConstructorParameters<typeof ScriptedModel>[0];
+
+/** A model call that waits until the run ends (an agent that never answers). */
+const never = (request: ModelRequest) =>
+  new Promise<never>((_, reject) =>
+    request.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+  );
+
+async function start(options: {
+  agents: TestAgent[];
+  rules: string[];
+  decide: Decide;
+  orgLines?: string[];
+  withTools?: boolean;
+}): Promise<Runtime> {
+  const { org, remove } = await loadTestOrg(
+    options.agents,
+    ['defaults:', '  escalation: people', ...(options.orgLines ?? [])],
+    { 'escalation/people.yaml': ['name: people', ...options.rules].join('\n') },
+  );
+  const toolHost = options.withTools ? createMcpToolHost({ org }) : undefined;
+  const runtime = createRuntime({
+    org,
+    model: new ScriptedModel(options.decide),
+    store: createMemoryStore(),
+    timeScale: 1000,
+    ...(toolHost ? { toolHost } : {}),
+  });
+  cleanups.push(remove, async () => {
+    await runtime.close();
+    await toolHost?.close();
+  });
+  return runtime;
+}
+
+async function collect(events: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
+  const all: RunEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+/** Resolves the first `escalation-fired` event of a run that goes to `to`. */
+async function firedTo(events: AsyncIterable<RunEvent>, to: string) {
+  for await (const event of events) {
+    if (event.type === 'escalation-fired' && event.to === to) return event;
+  }
+  throw new Error(`no escalation to ${to}`);
+}
+
+const topAndTeam: TestAgent[] = [
+  { id: 'boss', role: 'ceo' },
+  { id: 'lead', role: 'chief', reports_to: 'boss' },
+];
+
+/** The top asks the person for a decision, then answers with what came back. */
+const askThePerson: Decide = (request) => {
+  if (request.agent !== 'boss') return { text: 'lead' };
+  const results = toolResultsOf(request);
+  return results.length === 0
+    ? {
+        tools: [
+          {
+            name: 'escalate',
+            input: {
+              reason: 'Restore orders from last night (3 h of orders lost)?',
+              severity: 'critical',
+            },
+          },
+        ],
+      }
+    : { text: `boss: ${results.join(' | ')}` };
+};
+
+describe('a person at the top of the org', () => {
+  it('lets the top escalate to the person its rules name; their answer (runtime.answerEscalation) goes back and the run completes', async () => {
+    const runtime = await start({
+      agents: topAndTeam,
+      rules: [],
+      decide: askThePerson,
+      orgLines: [],
+    });
+    // No `human` in the rules: the top has nobody to escalate to.
+    expect(
+      (await collect(runtime.run('restore the orders table').events)).some(
+        (event) => event.type === 'escalation-fired',
+      ),
+    ).toBe(false);
+
+    const withPerson = await start({
+      agents: topAndTeam,
+      rules: [
+        'waits:',
+        '  - { id: to-person, request: escalation, waiting_on: ceo, after: 30m, to: human }',
+      ],
+      decide: askThePerson,
+    });
+    const handle = withPerson.run('restore the orders table');
+    const fired = await firedTo(handle.events, 'human');
+    expect(fired).toMatchObject({ agent: 'boss', trigger: 'escalate', level: 1 });
+    expect(await withPerson.store.listEscalations({ open: true })).toMatchObject([
+      { escalationId: fired.escalationId, to: 'human', status: 'open' },
+    ]);
+
+    const answered = await withPerson.answerEscalation(fired.escalationId, 'Approved: restore it');
+    expect(answered).toMatchObject({ status: 'answered', answeredBy: 'human' });
+    const result = await handle.result;
+    expect(result.status).toBe('completed');
+    expect(result.answer).toBe('boss: Answer from human: Approved: restore it');
+
+    await expect(withPerson.answerEscalation(fired.escalationId, 'again')).rejects.toMatchObject({
+      code: 'escalation-answered',
+      message: `escalation '${fired.escalationId}' was already answered by human`,
+    });
+    await expect(withPerson.answerEscalation('no-such-escalation', 'yes')).rejects.toMatchObject({
+      code: 'escalation-unknown',
+    });
+  });
+
+  it('takes an answer written to the store by another process (cadre answer), found by polling', async () => {
+    const runtime = await start({
+      agents: topAndTeam,
+      rules: [
+        'waits:',
+        '  - { id: to-person, request: escalation, waiting_on: ceo, after: 30m, to: human }',
+      ],
+      decide: askThePerson,
+    });
+    const handle = runtime.run('restore the orders table');
+    const fired = await firedTo(handle.events, 'human');
+    await expect(recordHumanAnswer(runtime.store, fired.escalationId, '   ')).rejects.toMatchObject(
+      {
+        code: 'answer-empty',
+      },
+    );
+
+    await recordHumanAnswer(runtime.store, fired.escalationId, 'Denied: wait for the DBA', {
+      by: 'human:dana',
+    });
+
+    const result = await handle.result;
+    expect(result.answer).toBe('boss: Answer from human:dana: Denied: wait for the DBA');
+  });
+
+  it('lets the default decision stand when the person does not answer within the rule’s time', async () => {
+    const runtime = await start({
+      agents: topAndTeam,
+      rules: [
+        'waits:',
+        '  - { id: to-person, request: escalation, waiting_on: ceo, after: 30m, to: human }',
+        'human: { answer_within: 10m, default: deny }',
+      ],
+      decide: askThePerson,
+    });
+    const handle = runtime.run('restore the orders table');
+    const [result, events] = await Promise.all([handle.result, collect(handle.events)]);
+
+    expect(result.answer).toBe(
+      'boss: Answer from default: Nobody answered within 10m; the default decision stands: denied: do not go ahead.',
+    );
+    const fired = events.find((event) => event.type === 'escalation-fired');
+    const reply = events.find(
+      (event): event is RunEventOf<'message-sent'> =>
+        event.type === 'message-sent' && event.from === 'default',
+    );
+    // Ten minutes of scaled time passed before the default stood, never less.
+    expect((reply?.at ?? 0) - (fired?.at ?? 0)).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(await runtime.store.listEscalations({})).toMatchObject([
+      { status: 'answered', answeredBy: 'default' },
+    ]);
+  });
+
+  it('refuses to answer an escalation that went to an agent', async () => {
+    const runtime = await start({
+      agents: [
+        ...topAndTeam,
+        {
+          id: 'asker',
+          role: 'domain',
+          reports_to: 'lead',
+          extra: ['peers: [{ id: silent, wait: 1m }]'],
+        },
+        { id: 'silent', role: 'domain', reports_to: 'lead' },
+      ],
+      rules: [
+        'waits:',
+        '  - { id: peer-silence, request: question, waiting_on: peer, after: peer-wait, to: manager }',
+      ],
+      decide: (request) => {
+        if (request.agent === 'silent' || request.agent === 'lead') return never(request);
+        const results = toolResultsOf(request);
+        return results.length === 0
+          ? { tools: [{ name: 'ask_peer', input: { to: 'silent', question: 'warm?' } }] }
+          : { text: results.join(' | ') };
+      },
+    });
+    const handle = runtime.run('check', { to: 'asker' });
+    const fired = await firedTo(handle.events, 'lead');
+
+    await expect(runtime.answerEscalation(fired.escalationId, 'yes')).rejects.toMatchObject({
+      code: 'escalation-not-human',
+      message: `escalation '${fired.escalationId}' went to agent lead, not to a person`,
+    });
+    handle.cancel();
+  });
+});
+
+describe('strike rules in a run', () => {
+  it('escalates a request after three tool errors of the agent working on it, carrying the attempts; the answer goes to the asker', async () => {
+    let failedCalls = 0;
+    const runtime = await start({
+      agents: [
+        ...topAndTeam,
+        { id: 'worker', role: 'domain', reports_to: 'lead', extra: ['tools: [helper/fail]'] },
+      ],
+      orgLines: [
+        'mcp_servers:',
+        `  helper: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(serverScript)}], tools: [fail] }`,
+      ],
+      withTools: true,
+      rules: [
+        'strikes:',
+        '  - { id: three-strikes, count: 3, failures: [tool-error], to: manager }',
+      ],
+      decide: (request) => {
+        const results = toolResultsOf(request);
+        if (request.agent === 'worker') {
+          failedCalls = results.length;
+          // Keeps retrying the failing tool, as a stuck agent would.
+          return { tools: [{ name: 'helper__fail', input: {} }] };
+        }
+        if (request.agent === 'lead') {
+          return results.length === 0
+            ? {
+                tools: [
+                  { name: 'delegate_task', input: { to: 'worker', task: 'load the orders' } },
+                ],
+              }
+            : { text: `lead: ${results.join(' | ')}` };
+        }
+        const text = request.messages[0]?.content;
+        return typeof text === 'string' && text.startsWith('Escalation')
+          ? { text: 'boss: stop retrying, read from the replica' }
+          : results.length === 0
+            ? { tools: [{ name: 'delegate_task', input: { to: 'lead', task: 'load the orders' } }] }
+            : { text: `boss: ${results.join(' | ')}` };
+      },
+    });
+    const handle = runtime.run('load the orders');
+    const [result, events] = await Promise.all([handle.result, collect(handle.events)]);
+
+    const fired = events.filter(
+      (event): event is RunEventOf<'escalation-fired'> => event.type === 'escalation-fired',
+    );
+    expect(fired).toEqual([
+      expect.objectContaining({
+        agent: 'lead',
+        to: 'boss',
+        rule: 'three-strikes',
+        trigger: 'strike',
+      }),
+    ]);
+    expect(fired[0]?.reason).toMatch(/3 failed attempts|tool-error/);
+    expect(
+      events.filter((event) => event.type === 'tool-call-end' && event.isError).length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(failedCalls).toBeGreaterThanOrEqual(2);
+    expect(result.answer).toBe(
+      'boss: Answer from lead: lead: Answer from boss (worker failed 3 times; the request escalated to boss): boss: stop retrying, read from the replica',
+    );
+  });
+});
