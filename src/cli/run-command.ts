@@ -34,7 +34,7 @@ export async function runTask(
     const rehearsal = opened.chosen.mode === 'rehearsal';
     if (!options.json && rehearsal) {
       output.error(
-        `rehearsal: no tokens are spent and no database is touched${opened.chosen.script ? ` (script ${opened.chosen.script})` : ''}`,
+        `rehearsal: no tokens are spent${opened.tools === 'live' ? '; the tools are live (real databases)' : ' and no database is touched'}${opened.chosen.script ? ` (script ${opened.chosen.script})` : ''}`,
       );
     }
     // On a terminal the person at the top answers at the prompt; elsewhere with `cadre answer`.

@@ -23,13 +23,6 @@ export async function watchRun(
 ): Promise<RunResult> {
   const tree = display === 'tree' ? new LiveTree(org, output) : undefined;
   for await (const event of handle.events) {
-    if (event.type === 'escalation-fired' && isHuman(event.to)) {
-      if (person) person.ask(event);
-      else if (display !== 'json')
-        output.error(
-          `  waiting for ${event.to}: answer with cadre answer ${event.escalationId.slice(0, 8)} "…" (see cadre escalations --open)`,
-        );
-    }
     if (display === 'json') {
       if (event.type !== 'model-text-delta') output.out(JSON.stringify(event));
     } else if (tree) {
@@ -37,6 +30,13 @@ export async function watchRun(
     } else {
       const line = eventLine(event);
       if (line) output.error(line);
+    }
+    if (event.type === 'escalation-fired' && isHuman(event.to)) {
+      if (person) person.ask(event);
+      else if (display !== 'json')
+        output.error(
+          `  waiting for ${event.to}: answer with cadre answer ${event.escalationId.slice(0, 8)} "…" (see cadre escalations --open)`,
+        );
     }
   }
   tree?.finish();

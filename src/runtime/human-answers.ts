@@ -89,7 +89,11 @@ export async function deliverHumanAnswer(kernel: Kernel, record: EscalationRecor
   const request = kernel.watched.get(record.requestMessageId)?.message;
   await kernel.send(run, {
     messageId: stableId(record.escalationId, 'answer'),
-    from: record.answeredBy ?? record.to,
+    // A default decision comes from the person's place: its text says nobody answered.
+    from:
+      record.answeredBy === undefined || record.answeredBy === 'default'
+        ? record.to
+        : record.answeredBy,
     to: record.asker,
     kind: 'reply',
     text: record.answer,

@@ -281,7 +281,8 @@ export function createKernel(options: RuntimeOptions): Kernel {
   function endRun(run: RunContext, result: Omit<RunResult, 'runId' | 'totals'>): void {
     if (run.done) return;
     run.done = true;
-    run.totals.wallMs = now() - run.startedAt;
+    // Real milliseconds, also in a drill whose clock runs faster.
+    run.totals.wallMs = (now() - run.startedAt) / timeScale;
     const full: RunResult = { runId: run.runId, totals: { ...run.totals }, ...result };
     // Whatever is still running for this run (a branch nobody waits for any more) stops.
     run.controller.abort();

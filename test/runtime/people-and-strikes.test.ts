@@ -174,12 +174,12 @@ describe('a person at the top of the org', () => {
     const [result, events] = await Promise.all([handle.result, collect(handle.events)]);
 
     expect(result.answer).toBe(
-      'boss: Answer from default: Nobody answered within 10m; the default decision stands: denied: do not go ahead.',
+      'boss: Answer from human: Nobody answered within 10m; the default decision stands: denied: do not go ahead.',
     );
     const fired = events.find((event) => event.type === 'escalation-fired');
     const reply = events.find(
       (event): event is RunEventOf<'message-sent'> =>
-        event.type === 'message-sent' && event.from === 'default',
+        event.type === 'message-sent' && event.from === 'human',
     );
     // Ten minutes of scaled time passed before the default stood, never less.
     expect((reply?.at ?? 0) - (fired?.at ?? 0)).toBeGreaterThanOrEqual(10 * 60_000);
