@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CommandOutput } from './output.js';
 import { registerChat } from './chat-command.js';
 import { registerExport } from './export-command.js';
+import { registerMcp } from './mcp-command.js';
 import { registerMetrics } from './metrics-command.js';
 import { registerTool } from './tool-command.js';
 import { registerEscalations } from './escalations-command.js';
@@ -35,6 +36,7 @@ export function buildProgram(output: CommandOutput, setExit: (code: number) => v
   registerResume(program, output, setExit);
   registerTool(program, output, setExit);
   registerMetrics(program, output, setExit);
+  registerMcp(program, output, setExit);
   program.addHelpText(
     'after',
     '\nExamples:\n  $ cadre validate agents/\n  $ cadre tree agents/esa --format json\n  $ cadre export claude-code agents/esa --out .claude --mcp-json .mcp.json',

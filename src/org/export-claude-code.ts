@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { MemberPlacement } from './agent-schema.js';
 import type { AgentDefinition, OrgDefinition } from './org-definition.js';
 import type { OrgFile } from './org-schema.js';
+import { orgContextEnd } from './prompt-markers.js';
 import { modelToolNames, renderPrompt } from './render-prompt.js';
 import type { PromptNaming } from './render-prompt.js';
 import { cadreServerName } from './subagent-to-agent.js';
@@ -37,13 +38,33 @@ export interface ExportedFile {
   text: string;
 }
 
-/** The tools an exported agent names in its frontmatter: as declared, then cadre's, in `mcp__cadre__…` form. */
+/** The argument of cadre's database tools that names the agent a call acts for. */
+export const actingAgentArgument = 'agent';
+
+/** The database (and org MCP server) tools an agent holds, as `cadre mcp --tools` lists them. */
+export function heldToolNames(agent: AgentDefinition): string[] {
+  return modelToolNames(agent).filter((name) => !name.endsWith('*'));
+}
+
+/**
+ * The tools an exported agent names in its frontmatter: as declared, then cadre's, in
+ * `mcp__cadre__…` form: the database tools it holds and `ask_agent`, all of which
+ * `cadre mcp --tools` lists (one server for the whole org: each database tool call names the
+ * agent it acts for, and runs at that agent's grant).
+ */
 export function exportedToolList(agent: AgentDefinition): string[] {
-  const cadreTools = [
-    ...modelToolNames(agent).filter((name) => !name.endsWith('*')),
-    askAgentTool,
-  ].map(claudeCodeToolName);
+  const cadreTools = [...heldToolNames(agent), askAgentTool].map(claudeCodeToolName);
   return [...new Set([...agent.external_tools, ...cadreTools])];
+}
+
+/** The generated lines that tell an exported agent to name itself when it calls its database tools. */
+function actingForSection(agent: AgentDefinition): string {
+  if (heldToolNames(agent).length === 0) return '';
+  return `## Calling your tools through cadre\n\n- cadre's MCP server serves the database tools of the whole org; each call runs at the grants of the agent it names. Pass \`"${actingAgentArgument}": "${agent.id}"\` in every call to ${heldToolNames(
+    agent,
+  )
+    .map((name) => `\`${claudeCodeToolName(name)}\``)
+    .join(', ')}, so it runs at your grants.\n\n`;
 }
 
 function subagentFile(org: OrgDefinition, agent: AgentDefinition): string {
@@ -53,7 +74,12 @@ function subagentFile(org: OrgDefinition, agent: AgentDefinition): string {
     tools: exportedToolList(agent).join(', '),
   };
   if (agent.model !== undefined) frontmatter.model = agent.model;
-  return `---\n${stringify(frontmatter, { lineWidth: 0 })}---\n\n${renderPrompt(org, agent, claudeCodeNaming)}`;
+  // Inside the generated section, so that an import strips it with the rest.
+  const prompt = renderPrompt(org, agent, claudeCodeNaming).replace(
+    orgContextEnd,
+    `${actingForSection(agent)}${orgContextEnd}`,
+  );
+  return `---\n${stringify(frontmatter, { lineWidth: 0 })}---\n\n${prompt}`;
 }
 
 function placementOf(agent: AgentDefinition): MemberPlacement {

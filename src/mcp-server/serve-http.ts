@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { createCadreMcpServer } from './create-mcp-server.js';
+import { refusalOf } from './http-access.js';
+import type { HttpAccess } from './http-access.js';
+import { urlHost } from './http-address.js';
+import type { HttpAddress } from './http-address.js';
+import { MemoryEventStore } from './memory-event-store.js';
+import type { CadreMcpContext } from './server-context.js';
+
+/** The path MCP clients post to. */
+export const mcpPath = '/mcp';
+
+/** Sessions one server keeps at once; a client past that is told to try later (503). */
+export const defaultMaxSessions = 64;
+
+/** A running `cadre mcp --http`. */
+export interface HttpMcpServer {
+  /** The endpoint clients connect to, such as http://127.0.0.1:7337/mcp. */
+  url: string;
+  /** Ends every session and stops listening. */
+  close(): Promise<void>;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: McpServer;
+}
+
+function reply(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  response.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+}
+
+/**
+ * Serves cadre over Streamable HTTP (the SDK's transport) at `/mcp`: each client gets a session
+ * (`Mcp-Session-Id`) with its own MCP server over the shared runtime, and resumable SSE streams
+ * (a bounded event store per session). Every request is checked first: Host and Origin against
+ * DNS rebinding, and the bearer token when one is set.
+ */
+export async function serveHttp(
+  context: CadreMcpContext,
+  address: HttpAddress,
+  access: HttpAccess,
+  maxSessions = defaultMaxSessions,
+): Promise<HttpMcpServer> {
+  const sessions = new Map<string, Session>();
+
+  async function open(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (sessions.size >= maxSessions) {
+      reply(response, 503, `this server already holds ${maxSessions} sessions; try again later`);
+      return;
+    }
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      eventStore: new MemoryEventStore(),
+      // Runs while the initialize request is handled, after `server` below exists.
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+      },
+    });
+    const server = createCadreMcpServer(context, () => transport.sessionId);
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(request, response);
+    // Anything but an initialize request opens no session: the transport has refused it.
+    if (transport.sessionId === undefined) await server.close().catch(() => undefined);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== mcpPath) {
+      reply(response, 404, `not found: cadre serves MCP at ${mcpPath}`);
+      return;
+    }
+    const refusal = refusalOf(request.headers, access);
+    if (refusal) {
+      reply(response, refusal.status, refusal.message, refusal.headers);
+      return;
+    }
+    const sessionId = request.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const session = sessions.get(sessionId);
+      if (!session) {
+        reply(response, 404, `no session '${sessionId}': it ended; initialize a new one`);
+        return;
+      }
+      await session.transport.handleRequest(request, response);
+      return;
+    }
+    if (request.method === 'POST') {
+      await open(request, response);
+      return;
+    }
+    reply(
+      response,
+      400,
+      'no Mcp-Session-Id: initialize a session first (POST an initialize request)',
+    );
+  }
+
+  const http = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      reply(
+        response,
+        500,
+        `internal error: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(address.port, address.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = http.address() as AddressInfo;
+  return {
+    url: `http://${urlHost(bound.address)}:${bound.port}${mcpPath}`,
+    async close() {
+      await Promise.all(
+        [...sessions.values()].map((session) => session.server.close().catch(() => undefined)),
+      );
+      sessions.clear();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
