@@ -101,9 +101,16 @@ export function settleRequest(
   return { escalated: step.escalated, ...(strikes === undefined ? {} : { strikes }) };
 }
 
+/** What an open request's row keeps in `state`: the engine's state and the message that carried it. */
+export interface StoredRequest {
+  engine: RequestState;
+  message: A2AMessage;
+}
+
 /** Writes a watched request's row and engine state (in call order per request). */
 function persistRequest(kernel: Kernel, watched: WatchedRequest, deadline?: Deadline): void {
-  const record = { ...requestRecordOf(watched.state, deadline), state: watched.state };
+  const state: StoredRequest = { engine: watched.state, message: watched.message };
+  const record = { ...requestRecordOf(watched.state, deadline), state };
   kernel.track(
     kernel.serially(`request:${watched.state.messageId}`, () => kernel.store.saveRequest(record)),
   );

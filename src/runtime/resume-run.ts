@@ -1,9 +1,9 @@
 import { CadreError } from '../errors.js';
-import type { RequestState } from '../escalation/request-state.js';
 import { isHuman } from '../escalation/targets.js';
 import type { ToolUseBlock } from '../model/model.js';
 import type { OpenRequestRecord } from '../store/store.js';
 import { deadlinePassed } from './escalations.js';
+import type { StoredRequest } from './escalations.js';
 import { awaitHuman, deliverHumanAnswer } from './human-answers.js';
 import type { Kernel, RunContext } from './kernel.js';
 import { totalsOf } from './run-event.js';
@@ -99,7 +99,7 @@ export async function resumeRun(
   }
   for (const escalation of escalations)
     kernel.origins.set(escalation.escalationId, escalation.requestMessageId);
-  const watchedRequests = await watchAgain(kernel, requests);
+  const watchedRequests = watchAgain(kernel, requests);
 
   kernel.emit(run, {
     type: 'run-resume',
@@ -136,16 +136,13 @@ export async function resumeRun(
   return handle;
 }
 
-/** Puts the open requests of a run back under the engine's watch; resolves those it could. */
-async function watchAgain(
-  kernel: Kernel,
-  requests: readonly OpenRequestRecord[],
-): Promise<OpenRequestRecord[]> {
+/** Puts the open requests of a run back under the engine's watch; returns those it could. */
+function watchAgain(kernel: Kernel, requests: readonly OpenRequestRecord[]): OpenRequestRecord[] {
   const watched: OpenRequestRecord[] = [];
   for (const request of requests) {
-    const message = (await kernel.store.getMessage(request.messageId))?.message;
-    if (!message || request.state === undefined) continue;
-    kernel.watched.set(request.messageId, { state: request.state as RequestState, message });
+    const stored = request.state as Partial<StoredRequest> | undefined;
+    if (!stored?.engine || !stored.message) continue;
+    kernel.watched.set(request.messageId, { state: stored.engine, message: stored.message });
     watched.push(request);
   }
   return watched;
