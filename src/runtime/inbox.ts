@@ -6,7 +6,7 @@ import type { Kernel, RunContext } from './kernel.js';
 import { userAgentId } from './runtime-types.js';
 import { chainOf, recordResult, replyFailed } from './session.js';
 import type { SessionState } from './session.js';
-import { originalRequestOf, settleRequest } from './escalations.js';
+import { originalRequestOf, recordFailure, settleRequest } from './escalations.js';
 import { continueIfComplete, runTurn } from './session-turn.js';
 
 /** Opens a session for an incoming task, question or escalation (once per message) and runs its first turn. */
@@ -84,6 +84,19 @@ export async function resume(kernel: Kernel, run: RunContext, message: A2AMessag
     // Late, a second answer, or one whose effect was saved before the process died.
     kernel.markHandled(message);
     return;
+  }
+  if (replyFailed(message) && message.inReplyTo === requestId) {
+    // A failed task is a strike on its request; when that escalates it, the asker waits for
+    // the escalation's answer instead of taking the failure.
+    const level = kernel.watched.get(requestId)?.state.level ?? 0;
+    recordFailure(kernel, run, requestId, {
+      kind: 'task-failed',
+      detail: `${message.from}: ${messageText(message)}`.slice(0, 300),
+    });
+    if ((kernel.watched.get(requestId)?.state.level ?? 0) > level) {
+      kernel.markHandled(message);
+      return;
+    }
   }
   waitingOn.delete(requestId);
   session.open.delete(requestId);

@@ -288,3 +288,47 @@ describe('strike rules in a run', () => {
     );
   });
 });
+
+describe('a failed task as a strike', () => {
+  it('escalates on the failed answer that makes the count, and the asker takes the escalation’s answer instead of the failure', async () => {
+    const runtime = await start({
+      agents: [...topAndTeam, { id: 'worker', role: 'domain', reports_to: 'lead' }],
+      rules: [
+        'strikes:',
+        '  - { id: two-strikes, count: 2, failures: [model-error, task-failed], to: manager }',
+      ],
+      decide: (request) => {
+        const results = toolResultsOf(request);
+        if (request.agent === 'worker') throw new Error('the model is overloaded');
+        if (request.agent === 'lead') {
+          return results.length === 0
+            ? {
+                tools: [
+                  { name: 'delegate_task', input: { to: 'worker', task: 'load the orders' } },
+                ],
+              }
+            : { text: `lead: ${results.join(' | ')}` };
+        }
+        const text = request.messages[0]?.content;
+        return typeof text === 'string' && text.startsWith('Escalation')
+          ? { text: 'boss: load them from yesterday’s export' }
+          : results.length === 0
+            ? { tools: [{ name: 'delegate_task', input: { to: 'lead', task: 'load the orders' } }] }
+            : { text: `boss: ${results.join(' | ')}` };
+      },
+    });
+    const handle = runtime.run('load the orders');
+    const [result, events] = await Promise.all([handle.result, collect(handle.events)]);
+
+    expect(
+      events
+        .filter(
+          (event): event is RunEventOf<'escalation-fired'> => event.type === 'escalation-fired',
+        )
+        .map((event) => [event.agent, event.to, event.rule]),
+    ).toEqual([['lead', 'boss', 'two-strikes']]);
+    expect(result.answer).toBe(
+      'boss: Answer from lead: lead: Answer from boss (worker failed 2 times; the request escalated to boss): boss: load them from yesterday’s export',
+    );
+  });
+});
