@@ -86,7 +86,7 @@ export async function runMcp(
         hint: `choose one of ${org.agents.map((agent) => agent.id).join(', ')}`,
       });
     }
-    if (scope) databaseTools = await openDatabaseTools(org, opened.tools, scope, entry);
+    if (scope) databaseTools = await openDatabaseTools(org, opened.toolHost, scope, entry);
     const context: CadreMcpContext = {
       org,
       runtime: opened.runtime,
@@ -124,7 +124,6 @@ export async function runMcp(
     return 0;
   } finally {
     signal.release();
-    await databaseTools?.host.close().catch(() => undefined);
     await opened.close();
   }
 }

@@ -4,6 +4,7 @@ import { createMemoryBus } from '../a2a/memory-bus.js';
 import { CadreError } from '../errors.js';
 import { createMcpToolHost } from '../mcp/mcp-tool-host.js';
 import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
+import type { ToolHost } from '../mcp/tool-host.js';
 import type { OrgDefinition } from '../org/org-definition.js';
 import { createRuntime } from '../runtime/runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -41,6 +42,8 @@ export interface OpenRuntime {
   tools: ToolsMode;
   /** Where runs are kept: `CADRE_STORE_URL`, else SQLite at `.cadre/state.db`. */
   store: Store;
+  /** The agents' tools (live or rehearsed), shared with whatever else serves them. */
+  toolHost: ToolHost;
   /** How runs started here were started: kept with each run for `cadre resume`. */
   settings: RunSettings;
   /** Writes the fake server's request log (rehearsals only), then releases everything. */
@@ -90,6 +93,7 @@ export async function openRuntime(
     chosen,
     tools,
     store,
+    toolHost,
     settings: {
       orgDir: resolve(orgPath),
       ...(modelOption === undefined ? {} : { model: modelOption }),

@@ -1,10 +1,8 @@
 import { CadreError } from '../errors.js';
-import { createMcpToolHost } from '../mcp/mcp-tool-host.js';
-import { createRehearsalToolHost } from '../mcp/rehearsal-tool-host.js';
+import type { ToolHost } from '../mcp/tool-host.js';
 import type { OrgDefinition } from '../org/org-definition.js';
 import { listDatabaseTools } from './database-tool-catalog.js';
 import type { DatabaseToolScope, DatabaseTools } from './database-tool-catalog.js';
-import type { ToolMode } from './server-context.js';
 
 /** Reads `--tools [scope]`: absent → none; `--tools` alone → `org`; or `org` / `entry`. */
 export function databaseToolScopeOf(
@@ -21,22 +19,17 @@ export function databaseToolScopeOf(
 }
 
 /**
- * Starts the tool host the served database tools run on (the org's real targets when tools are
- * live, answers of what would have run in a rehearsal) and lists the tools: those of every agent
- * (`org`) or of the entry agent only (`entry`).
+ * Lists the database tools served over the runtime's own tool host (the org's real targets
+ * when tools are live, answers of what would have run in a rehearsal; one set of tool-server
+ * processes for runs and direct calls): those of every agent (`org`) or of the entry agent
+ * only (`entry`). The host stays the runtime's to close.
  */
 export async function openDatabaseTools(
   org: OrgDefinition,
-  mode: ToolMode,
+  host: ToolHost,
   scope: DatabaseToolScope,
   entry: string,
 ): Promise<DatabaseTools> {
-  const host = mode === 'live' ? createMcpToolHost({ org }) : createRehearsalToolHost();
   const agents = scope === 'entry' ? org.agents.filter((agent) => agent.id === entry) : org.agents;
-  try {
-    return { tools: await listDatabaseTools(agents, host), host, scope };
-  } catch (error) {
-    await host.close();
-    throw error;
-  }
+  return { tools: await listDatabaseTools(agents, host), host, scope };
 }

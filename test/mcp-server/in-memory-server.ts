@@ -75,7 +75,7 @@ export async function openInMemory(
   if (!opened) throw new Error(`cannot open ${orgPath}: ${notes.join('\n')}`);
   const entry = options.to ?? opened.org.root;
   const databaseTools = options.tools
-    ? await openDatabaseTools(opened.org, opened.tools, options.tools, entry)
+    ? await openDatabaseTools(opened.org, opened.toolHost, options.tools, entry)
     : undefined;
   const context = contextOf(opened.org, opened.runtime, {
     entry,
@@ -90,7 +90,6 @@ export async function openInMemory(
     notes,
     async close() {
       await client.close();
-      await databaseTools?.host.close();
       await opened.close();
     },
   };
