@@ -376,6 +376,15 @@ const fixtures: readonly BrokenFixture[] = [
     column: 7,
   },
   {
+    fixture: 'duration-negative',
+    title: 'reports a wait rule whose wait is negative',
+    code: 'invalid-value',
+    file: 'escalation/standard.yaml',
+    line: 5,
+    column: 12,
+    message: "'-30m' is a negative wait",
+  },
+  {
     fixture: 'duration-rule-after',
     title: 'reports a wait rule whose after is not a duration',
     code: 'invalid-value',
