@@ -110,6 +110,8 @@ const placement = {
   metrics: z.array(Metric).optional(),
   limits: AgentLimits.optional(),
   escalation: Identifier.optional(),
+  /** A person fills this place: requests to it wait for their answer (`cadre answer`). */
+  human: z.boolean().optional(),
 };
 
 /** One agent file (`agents/<org>/<id>.yaml`). */

@@ -260,6 +260,7 @@ async function loadAgentYaml(
   };
   if (written.model !== undefined) agent.model = written.model;
   if (written.escalation !== undefined) agent.escalation = written.escalation;
+  if (written.human === true) agent.human = true;
   if (typeof written.prompt === 'object') {
     agent.prompt = written.prompt.text;
   } else {

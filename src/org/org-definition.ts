@@ -37,6 +37,8 @@ export interface AgentDefinition {
   limits: AgentLimits;
   /** The rule set it works under (a file in escalation/). */
   escalation?: string;
+  /** A person fills this place: requests to it are answered by them, not by a model. */
+  human?: boolean;
   /** Where it was defined. */
   source: { file: string; format: 'yaml' | 'claude-code' };
 }

@@ -108,6 +108,7 @@ export function subagentToAgent(
   };
   if (frontmatter.model !== undefined) agent.model = frontmatter.model;
   if (member?.escalation !== undefined) agent.escalation = member.escalation;
+  if (member?.human === true) agent.human = true;
 
   const locate: Locator = (path, part) => {
     const [head] = path;

@@ -7,6 +7,7 @@ import type { DefaultDecision, HumanRule } from '../org/escalation-schema.js';
 import type { EscalationRecord } from '../store/store.js';
 import type { Kernel, RunContext } from './kernel.js';
 import type { SessionState } from './session.js';
+import { answer } from './session-turn.js';
 import { stableId } from './stable-id.js';
 
 /** How often a runtime looks in the store for answers given from elsewhere (`cadre answer`). */
@@ -86,6 +87,12 @@ export async function deliverHumanAnswer(kernel: Kernel, record: EscalationRecor
   forget(kernel, record.escalationId);
   const run = kernel.runs.get(record.runId);
   if (!run || run.done || record.answer === undefined) return;
+  if (record.rule === personRule) {
+    // The person's answer is the agent's answer to whoever asked.
+    const session = kernel.sessions.get(`${record.waitedOn}:${record.requestMessageId}`);
+    if (session) await answer(kernel, run, session, record.answer, false);
+    return;
+  }
   const request = kernel.watched.get(record.requestMessageId)?.message;
   await kernel.send(run, {
     messageId: stableId(record.escalationId, 'answer'),
@@ -164,6 +171,55 @@ export async function escalateToHuman(
   );
   return record;
 }
+
+/**
+ * A request reached an agent whose place a person fills (`human: true`): it waits for their
+ * answer like an escalation to them (`human:<agent id>`), and their answer is the agent's.
+ */
+export async function askPersonInPlace(
+  kernel: Kernel,
+  run: RunContext,
+  session: SessionState,
+  heading: string,
+): Promise<void> {
+  const escalationId = stableId(session.id, 'person');
+  session.status = 'waiting';
+  const known = run.resumed ? await kernel.store.getEscalation(escalationId) : undefined;
+  const record: EscalationRecord = known ?? {
+    escalationId,
+    runId: run.runId,
+    requestMessageId: session.request.messageId,
+    asker: session.request.from,
+    waitedOn: session.agent.id,
+    to: `human:${session.agent.id}`,
+    rule: personRule,
+    reason: `${heading} to ${session.agent.name} (${session.agent.id}), a place a person fills:\n\n${messageText(session.request)}`,
+    level: 0,
+    firedAt: kernel.now(),
+    status: 'open',
+  };
+  if (!known) {
+    kernel.emit(run, {
+      type: 'escalation-fired',
+      runId: run.runId,
+      agent: session.agent.id,
+      at: record.firedAt,
+      escalationId,
+      requestMessageId: record.requestMessageId,
+      to: record.to,
+      rule: personRule,
+      trigger: personRule,
+      level: 0,
+      reason: record.reason,
+    });
+    await kernel.serially(`escalation:${escalationId}`, () => kernel.store.saveEscalation(record));
+  }
+  awaitHuman(kernel, record);
+  if (record.status === 'answered') await deliverHumanAnswer(kernel, record);
+}
+
+/** The rule name of a request waiting on a person in an agent's place. */
+export const personRule = 'person';
 
 function forget(kernel: Kernel, escalationId: string): void {
   kernel.humanWaits.delete(escalationId);

@@ -7,6 +7,7 @@ import { userAgentId } from './runtime-types.js';
 import { chainOf, recordResult, replyFailed } from './session.js';
 import type { SessionState } from './session.js';
 import { originalRequestOf, recordFailure, settleRequest } from './escalations.js';
+import { askPersonInPlace } from './human-answers.js';
 import { continueIfComplete, runTurn } from './session-turn.js';
 
 /** Opens a session for an incoming task, question or escalation (once per message) and runs its first turn. */
@@ -69,7 +70,8 @@ export async function startSession(
   // delivers the request again, and the rebuilt session takes it once.
   await kernel.checkpoint(session);
   kernel.markHandled(request);
-  await runTurn(kernel, run, session);
+  if (agent.human) await askPersonInPlace(kernel, run, session, heading);
+  else await runTurn(kernel, run, session);
 }
 
 /** Puts an answer into the session that waits on it; the session goes on once every request it sent is answered. */

@@ -4,7 +4,7 @@ import type { ToolUseBlock } from '../model/model.js';
 import type { OpenRequestRecord } from '../store/store.js';
 import { deadlinePassed } from './escalations.js';
 import type { StoredRequest } from './escalations.js';
-import { awaitHuman, deliverHumanAnswer } from './human-answers.js';
+import { awaitHuman, deliverHumanAnswer, personRule } from './human-answers.js';
 import type { Kernel, RunContext } from './kernel.js';
 import { totalsOf } from './run-event.js';
 import type { RunStart } from './runtime.js';
@@ -118,7 +118,9 @@ export async function resumeRun(
   for (const escalation of escalations) {
     const awaited =
       kernel.watched.has(escalation.requestMessageId) ||
-      kernel.waitingOn.has(escalation.escalationId);
+      kernel.waitingOn.has(escalation.escalationId) ||
+      (escalation.rule === personRule &&
+        kernel.sessions.has(`${escalation.waitedOn}:${escalation.requestMessageId}`));
     if (!isHuman(escalation.to) || !awaited) continue;
     if (escalation.status === 'open') awaitHuman(kernel, escalation);
     else if (escalation.status === 'answered') {
@@ -154,6 +156,8 @@ async function continueSession(
   run: RunContext,
   session: SessionState,
 ): Promise<void> {
+  // A person's place: the session waits for their answer (re-armed with the escalations).
+  if (session.agent.human) return;
   try {
     const last = session.messages.at(-1);
     if (!last || last.role === 'user') {

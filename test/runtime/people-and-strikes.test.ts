@@ -332,3 +332,35 @@ describe('a failed task as a strike', () => {
     );
   });
 });
+
+describe('a person in an agent’s place', () => {
+  it('waits for the person’s answer (human: true) and passes it on as the agent’s, without a model call', async () => {
+    const agentsAsked = new Set<string>();
+    const runtime = await start({
+      agents: [
+        { id: 'boss', role: 'ceo' },
+        { id: 'lead', role: 'chief', reports_to: 'boss', extra: ['human: true'] },
+      ],
+      rules: [],
+      decide: (request) => {
+        agentsAsked.add(request.agent);
+        const results = toolResultsOf(request);
+        return results.length === 0
+          ? {
+              tools: [{ name: 'delegate_task', input: { to: 'lead', task: 'approve the budget' } }],
+            }
+          : { text: `boss: ${results.join(' | ')}` };
+      },
+    });
+    const handle = runtime.run('plan the quarter');
+    const asked = await firedTo(handle.events, 'human:lead');
+    expect(asked).toMatchObject({ agent: 'lead', rule: 'person', level: 0 });
+    expect(asked.reason).toContain('approve the budget');
+
+    await runtime.answerEscalation(asked.escalationId, 'Approved, within 10%');
+
+    const result = await handle.result;
+    expect(result.answer).toBe('boss: Answer from lead: Approved, within 10%');
+    expect([...agentsAsked]).toEqual(['boss']);
+  });
+});
