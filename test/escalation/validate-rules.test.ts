@@ -133,12 +133,12 @@ describe('validateEscalationRules', () => {
       [
         'error',
         3,
-        "waits.0.after: '-5m' is not a duration: write a number and a unit (ms, s, m, h, d), such as 30m, 1h, 90s, 1h30m, or immediate",
+        "waits.0.after: '-5m' is a negative wait: a wait runs forward from when the request was sent; write 0 or more, such as 30m, or immediate",
       ],
       [
         'error',
         8,
-        "ladders.0.steps.0.wait: '-5m' is not a duration: write a number and a unit (ms, s, m, h, d), such as 30m, 1h, 90s, 1h30m, or immediate",
+        "ladders.0.steps.0.wait: '-5m' is a negative wait: a wait runs forward from when the request was sent; write 0 or more, such as 30m, or immediate",
       ],
     ]);
   });
