@@ -26,6 +26,7 @@ import { userAgentId } from './runtime-types.js';
 import type { RunResult, RuntimeOptions } from './runtime-types.js';
 import type { SessionState } from './session.js';
 import { sessionRecordOf } from './session-record.js';
+import { stableId } from './stable-id.js';
 
 /** One run in progress, as the runtime tracks it. */
 export interface RunContext {
@@ -119,6 +120,12 @@ export interface Kernel {
   checkpoint(session: SessionState): Promise<void>;
   /** Marks a message handled in a durable store, once its effect is checkpointed. */
   markHandled(message: A2AMessage): void;
+  /**
+   * The id of a message a resumed run may send again (a turn's delegation, an answer): made
+   * from `parts` with a durable store, so the second send is a no-op; a fresh id otherwise,
+   * where no run resumes and hashing would be wasted.
+   */
+  replayableId(...parts: string[]): string;
   /** Runs store writes for one key (a session, a request) one after another, in call order. */
   serially(key: string, write: () => Promise<void>): Promise<void>;
   endRun(run: RunContext, result: Omit<RunResult, 'runId' | 'totals'>): void;
@@ -416,6 +423,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
     send,
     checkpoint,
     markHandled,
+    replayableId: (...parts) => (durable ? stableId(...parts) : newId()),
     serially,
     endRun,
     tripGuard,

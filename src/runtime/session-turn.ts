@@ -5,7 +5,6 @@ import type { GuardName } from './run-event.js';
 import { userAgentId } from './runtime-types.js';
 import type { SessionState } from './session.js';
 import { recordFailure } from './escalations.js';
-import { stableId } from './stable-id.js';
 import { callTool } from './tool-call.js';
 
 /** Ends a session: its final text (or why it failed) goes back to whoever asked. */
@@ -30,7 +29,7 @@ export async function answer(
   const request = session.request;
   await send(run, {
     // The same id if a resumed run answers again: the asker takes the answer once.
-    messageId: stableId(session.id, 'reply'),
+    messageId: kernel.replayableId(session.id, 'reply'),
     from: session.agent.id,
     to: request.from,
     kind: 'reply',

@@ -8,7 +8,6 @@ import { isOrgTool, orgToolNames } from './org-tools.js';
 import { recordFailure, watchRequest } from './escalations.js';
 import { escalateToHuman } from './human-answers.js';
 import { recordResult } from './session.js';
-import { stableId } from './stable-id.js';
 import type { OpenRequest, SessionState } from './session.js';
 
 /**
@@ -89,7 +88,7 @@ export async function callTool(
   if (use.name === orgToolNames.report) {
     if (!agent.reports_to) return finish('you have no manager to report to', true);
     await send(run, {
-      messageId: stableId(session.id, use.id),
+      messageId: kernel.replayableId(session.id, use.id),
       from: agent.id,
       to: agent.reports_to,
       kind: 'report',
@@ -184,7 +183,7 @@ export async function callTool(
     kernel.raiseEscalation(run, session, to, body, severity);
   }
   const message = await send(run, {
-    messageId: stableId(session.id, use.id),
+    messageId: kernel.replayableId(session.id, use.id),
     from: agent.id,
     to,
     kind,

@@ -23,16 +23,19 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
   const sessions = new Map<string, SessionRecord>();
   const requests = new Map<string, OpenRequestRecord>();
   const escalations = new Map<string, EscalationRecord>();
+  /** The keys each run has in the maps above, so that forgetting a run touches only its own. */
+  const keysOf = new Map<string, { map: Map<string, unknown>; key: string }[]>();
+  const remember = (runId: string, map: Map<string, unknown>, key: string) => {
+    const keys = keysOf.get(runId);
+    if (keys) keys.push({ map, key });
+    else keysOf.set(runId, [{ map, key }]);
+  };
   /** Drops the oldest run and everything of it. */
   const forget = (runId: string) => {
     runs.delete(runId);
     events.delete(runId);
-    for (const [id, record] of messages)
-      if (record.message.contextId === runId) messages.delete(id);
-    for (const [id, session] of sessions) if (session.runId === runId) sessions.delete(id);
-    for (const [id, request] of requests) if (request.runId === runId) requests.delete(id);
-    for (const [id, escalation] of escalations)
-      if (escalation.runId === runId) escalations.delete(id);
+    for (const { map, key } of keysOf.get(runId) ?? []) map.delete(key);
+    keysOf.delete(runId);
   };
   return {
     durable: false,
@@ -60,8 +63,9 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
       return [...(events.get(runId) ?? [])];
     },
     async putMessage(message: A2AMessage) {
-      if (!messages.has(message.messageId))
-        messages.set(message.messageId, { message: copy(message), status: 'pending' });
+      if (messages.has(message.messageId)) return;
+      messages.set(message.messageId, { message: copy(message), status: 'pending' });
+      remember(message.contextId, messages, message.messageId);
     },
     async markHandled(messageId, at) {
       const record = messages.get(messageId);
@@ -81,12 +85,14 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
         .map((record) => copy(record.message));
     },
     async saveSession(session) {
+      if (!sessions.has(session.sessionId)) remember(session.runId, sessions, session.sessionId);
       sessions.set(session.sessionId, copy(session));
     },
     async sessions(runId) {
       return [...sessions.values()].filter((session) => session.runId === runId).map(copy);
     },
     async saveRequest(request) {
+      if (!requests.has(request.messageId)) remember(request.runId, requests, request.messageId);
       requests.set(request.messageId, copy(request));
     },
     async getRequest(messageId) {
@@ -104,6 +110,8 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
         .map(copy);
     },
     async saveEscalation(escalation) {
+      if (!escalations.has(escalation.escalationId))
+        remember(escalation.runId, escalations, escalation.escalationId);
       escalations.set(escalation.escalationId, copy(escalation));
     },
     async getEscalation(escalationId) {

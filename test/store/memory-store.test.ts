@@ -1,5 +1,68 @@
+import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { storeContract } from '../contracts/store.contract.js';
+import { makeMessage } from '../helpers/a2a-message.js';
 
 // The memory store keeps nothing after close, so it gets no `reopen` and no durability tests.
 storeContract('memory', async () => createMemoryStore());
+
+describe('the memory store’s window of runs', () => {
+  it('forgets the oldest run and everything of it beyond maxRuns, and keeps the others whole', async () => {
+    const store = createMemoryStore({ maxRuns: 2 });
+    for (const runId of ['run-1', 'run-2', 'run-3']) {
+      await store.saveRun({
+        runId,
+        org: 'esa',
+        task: 'check',
+        entry: 'ceo',
+        status: 'running',
+        startedAt: Number(runId.slice(4)),
+      });
+      await store.putMessage(makeMessage({ messageId: `${runId}-m`, contextId: runId }));
+      await store.saveSession({
+        sessionId: `${runId}-s`,
+        runId,
+        agent: 'ceo',
+        status: 'running',
+        state: {},
+        updatedAt: 1,
+      });
+      await store.saveRequest({
+        messageId: `${runId}-m`,
+        runId,
+        from: 'ceo',
+        to: 'chief-1',
+        kind: 'task',
+        taskId: 't',
+        sentAt: 1,
+        level: 0,
+        status: 'open',
+      });
+      await store.saveEscalation({
+        escalationId: `${runId}-e`,
+        runId,
+        requestMessageId: `${runId}-m`,
+        asker: 'ceo',
+        waitedOn: 'chief-1',
+        to: 'human',
+        rule: 'r',
+        reason: 'why',
+        level: 1,
+        firedAt: 1,
+        status: 'open',
+      });
+    }
+
+    expect((await store.listRuns(10)).map((run) => run.runId)).toEqual(['run-3', 'run-2']);
+    expect(await store.getMessage('run-1-m')).toBeUndefined();
+    expect(await store.sessions('run-1')).toEqual([]);
+    expect(await store.getRequest('run-1-m')).toBeUndefined();
+    expect(await store.getEscalation('run-1-e')).toBeUndefined();
+    for (const runId of ['run-2', 'run-3']) {
+      expect(await store.pendingMessages(runId)).toHaveLength(1);
+      expect(await store.sessions(runId)).toHaveLength(1);
+      expect(await store.openRequests(runId)).toHaveLength(1);
+      expect(await store.listEscalations({ runId })).toHaveLength(1);
+    }
+  });
+});
