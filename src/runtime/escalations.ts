@@ -73,15 +73,15 @@ export function settleRequest(
   const watched = kernel.watched.get(requestId);
   if (!watched) return { escalated: false };
   const last = watched.state.fired.at(-1);
-  const strikes = contextOf(kernel.org, watched.state).rules?.strikes?.some(
-    (rule) => rule.id === last?.rule,
-  )
-    ? watched.state.failures.length
-    : undefined;
+  const strikes =
+    last !== undefined &&
+    contextOf(kernel.org, watched.state).rules?.strikes?.some((rule) => rule.id === last.rule)
+      ? watched.state.failures.length
+      : undefined;
   const step = onAnswer(watched.state, from, kernel.now());
   kernel.watched.delete(requestId);
   kernel.timers.cancel(requestId);
-  persistRequest(kernel, { ...watched, state: step.request });
+  if (kernel.durable) persistRequest(kernel, { ...watched, state: step.request });
   for (const { escalationId, status } of step.settle) {
     kernel.humanWaits.delete(escalationId);
     kernel.track(
@@ -109,6 +109,8 @@ export interface StoredRequest {
 
 /** Writes a watched request's row and engine state (in call order per request). */
 function persistRequest(kernel: Kernel, watched: WatchedRequest, deadline?: Deadline): void {
+  // Only a resume reads open requests back, and only a durable store has one.
+  if (!kernel.durable) return;
   const state: StoredRequest = { engine: watched.state, message: watched.message };
   const record = { ...requestRecordOf(watched.state, deadline), state };
   kernel.track(

@@ -68,7 +68,7 @@ export async function startSession(
   });
   // The session is on record before its request counts as handled: a crash between the two
   // delivers the request again, and the rebuilt session takes it once.
-  await kernel.checkpoint(session);
+  if (kernel.durable) await kernel.checkpoint(session);
   kernel.markHandled(request);
   if (agent.human) await askPersonInPlace(kernel, run, session, heading);
   else await runTurn(kernel, run, session);
@@ -116,7 +116,7 @@ export async function resume(kernel: Kernel, run: RunContext, message: A2AMessag
     `${failed ? 'Failed' : 'Answer'} from ${message.from}${why}: ${messageText(message)}`,
     failed,
   );
-  await kernel.checkpoint(session);
+  if (kernel.durable) await kernel.checkpoint(session);
   kernel.markHandled(message);
   await continueIfComplete(kernel, run, session);
 }

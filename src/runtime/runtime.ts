@@ -65,32 +65,33 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         entry,
         org: org.name,
       });
-      track(
-        store
-          .saveRun({
-            runId: run.runId,
-            org: org.name,
-            task,
-            entry,
-            status: 'running',
-            startedAt: run.startedAt,
-            settings: run.settings,
-          })
-          .then(() =>
-            send(run, {
-              messageId: requestId,
-              from: userAgentId,
-              to: entry,
-              kind: 'task',
-              text: task,
-              taskId: newId(),
-              hop: 0,
-              data: { chain: [entry] },
-            }),
-          )
-          .then(() => undefined)
-          .catch((error: unknown) => endRun(run, { status: 'failed', error: String(error) })),
-      );
+      const saved = store.saveRun({
+        runId: run.runId,
+        org: org.name,
+        task,
+        entry,
+        status: 'running',
+        startedAt: run.startedAt,
+        settings: run.settings,
+      });
+      const deliver = () =>
+        send(run, {
+          messageId: requestId,
+          from: userAgentId,
+          to: entry,
+          kind: 'task',
+          text: task,
+          taskId: newId(),
+          hop: 0,
+          data: { chain: [entry] },
+        }).then(() => undefined);
+      const failed = (error: unknown) => endRun(run, { status: 'failed', error: String(error) });
+      // A durable store has the run before any of its messages; a memory store needs no wait.
+      if (kernel.durable) track(saved.then(deliver).catch(failed));
+      else {
+        track(saved);
+        track(deliver().catch(failed));
+      }
       return handle;
     },
     resume: (runId) => resumeRun(kernel, runId, openRun),

@@ -39,7 +39,7 @@ export async function answer(
     hop: request.hop + 1,
     ...(failed ? { data: { failed: true } } : {}),
   });
-  await kernel.checkpoint(session);
+  if (kernel.durable) await kernel.checkpoint(session);
 }
 
 /** Runs one model turn of a session, after checking its guards; then its tool calls, or its answer. */
@@ -235,7 +235,7 @@ export async function runTurn(
   session.results = new Map();
   // The turn is on record before anything it asked for happens: a resumed run replays its
   // tool calls (messages under the ids they had) instead of asking the model again.
-  await kernel.checkpoint(session);
+  if (kernel.durable) await kernel.checkpoint(session);
   if (toolUses.length === 0) {
     await answer(kernel, run, session, finalText(response.content), false);
     return;
@@ -253,7 +253,7 @@ export async function continueIfComplete(
   if (session.open.size > 0) {
     if (session.status !== 'waiting') {
       session.status = 'waiting';
-      await kernel.checkpoint(session);
+      if (kernel.durable) await kernel.checkpoint(session);
     }
     return;
   }
@@ -271,7 +271,7 @@ export async function continueIfComplete(
   session.toolOrder = [];
   session.results = new Map();
   session.status = 'running';
-  await kernel.checkpoint(session);
+  if (kernel.durable) await kernel.checkpoint(session);
   await runTurn(kernel, run, session);
 }
 
