@@ -23,6 +23,8 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
   const sessions = new Map<string, SessionRecord>();
   const requests = new Map<string, OpenRequestRecord>();
   const escalations = new Map<string, EscalationRecord>();
+  /** Runs that have events but no run record, oldest first. */
+  const unsaved: string[] = [];
   /** The keys each run has in the maps above, so that forgetting a run touches only its own. */
   const keysOf = new Map<string, { map: Map<string, unknown>; key: string }[]>();
   const remember = (runId: string, map: Map<string, unknown>, key: string) => {
@@ -55,9 +57,18 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
         .map(copy);
     },
     async appendEvent(event) {
-      const list = events.get(event.runId) ?? [];
-      list.push(event);
-      events.set(event.runId, list);
+      const list = events.get(event.runId);
+      if (list) {
+        list.push(event);
+        return;
+      }
+      events.set(event.runId, [event]);
+      if (runs.has(event.runId)) return;
+      // Events of a run the store does not hold (never saved, or forgotten while it still ran)
+      // are kept for the most recent `maxRuns` such runs only.
+      unsaved.push(event.runId);
+      const oldest = unsaved.length > maxRuns ? unsaved.shift() : undefined;
+      if (oldest !== undefined && !runs.has(oldest)) events.delete(oldest);
     },
     async events(runId) {
       return [...(events.get(runId) ?? [])];

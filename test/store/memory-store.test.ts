@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { storeContract } from '../contracts/store.contract.js';
 import { makeMessage } from '../helpers/a2a-message.js';
+import type { RunEvent } from '../../src/runtime/run-event.js';
 
 // The memory store keeps nothing after close, so it gets no `reopen` and no durability tests.
 storeContract('memory', async () => createMemoryStore());
@@ -64,5 +65,40 @@ describe('the memory store’s window of runs', () => {
       expect(await store.openRequests(runId)).toHaveLength(1);
       expect(await store.listEscalations({ runId })).toHaveLength(1);
     }
+  });
+});
+
+describe('the memory store’s events of runs it does not hold', () => {
+  it('keeps them for the most recent maxRuns such runs only, also for a run forgotten while it still ran', async () => {
+    const store = createMemoryStore({ maxRuns: 2 });
+    const event = (runId: string): RunEvent => ({
+      type: 'run-start',
+      runId,
+      agent: '@user',
+      at: 1,
+      task: 'check',
+      entry: 'ceo',
+      org: 'esa',
+    });
+    for (const runId of ['a', 'b', 'c']) await store.appendEvent(event(runId));
+
+    expect(await store.events('a')).toEqual([]);
+    expect(await store.events('b')).toHaveLength(1);
+    expect(await store.events('c')).toHaveLength(1);
+
+    for (const runId of ['r1', 'r2', 'r3']) {
+      await store.saveRun({
+        runId,
+        org: 'esa',
+        task: 't',
+        entry: 'ceo',
+        status: 'running',
+        startedAt: 1,
+      });
+    }
+    // r1 was forgotten to make room for r3; events it still sends do not pile up for ever.
+    for (const runId of ['r1', 'x', 'y']) await store.appendEvent(event(runId));
+    expect(await store.events('r1')).toEqual([]);
+    expect(await store.events('y')).toHaveLength(1);
   });
 });
