@@ -1,7 +1,9 @@
 // Row "cadre psql": cadre's psql MCP server, compiled (dist/, built by `npm run build` at the
 // root), started as `node dist/tools/psql/main.js --url env:BENCH_PG_URL --grant read` with its
-// default options (statement checks, read-only transaction, SET LOCAL timeouts, row cap,
-// result-size guard, ROLLBACK and DISCARD ALL after every call; a pool of 4 connections).
+// default options (statement checks, read-only session and transaction, statement and
+// idle-in-transaction timeouts, row cap, result-size guard, rollback after every call; a pool of
+// 4 connections). One round trip per call: BEGIN READ ONLY, the statement and ROLLBACK under
+// one Sync.
 //
 //   node bench/tools/cadre-psql.mjs [--main path/to/main.js] [--cpu-prof-dir dir]
 //

@@ -5,11 +5,13 @@
 // Exits 1 if a call returned an error or a wrong value (or a row crashed); the 1.5× goal is
 // reported, not asserted.
 //
-//   node bench/tools/run-all.mjs [--runs N] [--cadre-main path/to/main.js] [row ...]
+//   node bench/tools/run-all.mjs [--runs N] [--warmup N] [--cadre-main path/to/main.js] [row ...]
 //
 // Rows: cadre-psql server-postgres (the default), and sdk-floor (only when named: an MCP server
 // on cadre's SDK that answers without a database, the fixed cost of a call over stdio).
-// --runs defaults to 3. --cadre-main runs a patched copy of cadre's server instead of
+// --runs defaults to 3. --warmup sets the untimed calls before the timed phases (default 200;
+// more calls show each server after its JIT has settled). --cadre-main runs a patched copy of
+// cadre's server instead of
 // dist/tools/psql/main.js. BENCH_PG_URL chooses the database (default
 // postgres://postgres@127.0.0.1:5432/test).
 import { spawnSync } from 'node:child_process';
@@ -52,16 +54,22 @@ const rows = [
 
 const args = process.argv.slice(2);
 let runs = 3;
+let warmup;
 let cadreMain;
 const wanted = [];
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] === '--runs') runs = Number(args[(i += 1)]);
   else if (args[i].startsWith('--runs=')) runs = Number(args[i].slice('--runs='.length));
+  else if (args[i] === '--warmup') warmup = args[(i += 1)];
   else if (args[i] === '--cadre-main') cadreMain = args[(i += 1)];
   else wanted.push(args[i]);
 }
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('--runs takes a whole number of at least 1');
+  process.exit(2);
+}
+if (warmup !== undefined && !/^\d+$/.test(warmup)) {
+  console.error('--warmup takes a whole number');
   process.exit(2);
 }
 const unknown = wanted.filter((name) => !rows.some((row) => row.name === name));
@@ -79,6 +87,8 @@ const env = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => key !== 'NODE_OPTIONS'),
 );
 env.BENCH_PG_URL = databaseUrl();
+if (warmup !== undefined) env.BENCH_TOOLS_WARMUP = warmup;
+else delete env.BENCH_TOOLS_WARMUP;
 
 const memory = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory`;
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
@@ -87,7 +97,7 @@ console.log(
   `tools on node ${process.version}, ${os.availableParallelism()} cores (${cpu}), ${memory}, load average ${os
     .loadavg()
     .map((load) => load.toFixed(2))
-    .join(' ')}; ${database}; ${runs} run(s)`,
+    .join(' ')}; ${database}; ${runs} run(s), ${warmup ?? 200} warm-up calls`,
 );
 
 const results = new Map(chosen.map((row) => [row.name, []]));
@@ -132,6 +142,7 @@ const keys = [
   'p99Ms',
   'concurrentCallsPerSecond',
   'serverCpuMsPerCall',
+  'serverOtherThreadsMsPerCall',
 ];
 const summary = new Map();
 for (const [name, list] of results) {
@@ -155,6 +166,7 @@ const formats = {
   p99Ms: ms,
   concurrentCallsPerSecond: perSecond,
   serverCpuMsPerCall: (value) => value.toFixed(3),
+  serverOtherThreadsMsPerCall: (value) => value.toFixed(3),
 };
 const cell = (name, key) => {
   if (summary.get(name)[key] === undefined) return 'n/a';
@@ -169,18 +181,18 @@ const cell = (name, key) => {
 console.log('');
 if (runs > 1) console.log(`Medians of ${runs} runs (range in brackets):`);
 console.log(
-  '| server | sequential calls/s | p50 ms | p99 ms | concurrent (10) calls/s | server CPU ms/call |',
+  '| server | sequential calls/s | p50 ms | p99 ms | concurrent (10) calls/s | server CPU ms/call | of it, other threads |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|');
 for (const row of chosen) {
   if (!summary.has(row.name)) {
-    console.log(`| ${row.label} | FAILED | | | | |`);
+    console.log(`| ${row.label} | FAILED | | | | | |`);
     continue;
   }
   console.log(`| ${row.label} | ${keys.map((key) => cell(row.name, key)).join(' | ')} |`);
 }
 console.log(
-  'p50/p99: latency of one call in the sequential phase; server CPU: user + system time of the server process (all its threads) per timed call, from /proc.',
+  'p50/p99: latency of one call in the sequential phase; server CPU: user + system time of the server process (all its threads) per timed call, from /proc; other threads: the part outside the main thread (V8’s optimizing compiler, GC helpers).',
 );
 
 const cadre = summary.get('cadre-psql');

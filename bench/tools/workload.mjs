@@ -1,7 +1,8 @@
 // The tools benchmark's protocol, shared by both rows: start an MCP server over stdio with the
 // SDK's Client + StdioClientTransport (not timed: spawn, initialize, listTools), then
 //
-//   warm-up       200 `query { sql: 'SELECT 1' }` calls, checked, not timed;
+//   warm-up       200 `query { sql: 'SELECT 1' }` calls, checked, not timed (BENCH_TOOLS_WARMUP
+//                 sets another count: the driver's --warmup);
 //   (a) sequential  2,000 calls one after another: calls/s, median and p99 latency per call;
 //   (b) concurrent  10 callers, each calling in a loop until 4,000 calls in total: calls/s.
 //
@@ -20,7 +21,10 @@ import {
 /** The database both servers use, unless BENCH_PG_URL says otherwise. */
 export const defaultUrl = 'postgres://postgres@127.0.0.1:5432/test';
 
-export const WARMUP_CALLS = 200;
+/** Untimed calls before the timed phases: 200, or BENCH_TOOLS_WARMUP (a whole number). */
+export const WARMUP_CALLS = /^\d+$/.test(process.env.BENCH_TOOLS_WARMUP ?? '')
+  ? Number(process.env.BENCH_TOOLS_WARMUP)
+  : 200;
 export const SEQUENTIAL_CALLS = 2000;
 export const CONCURRENT_CALLERS = 10;
 export const CONCURRENT_CALLS = 4000;
@@ -53,16 +57,24 @@ export function profileFlags(profileDir) {
   ];
 }
 
-/** CPU time (user + system) a process has used so far, in ms; undefined where /proc is missing. */
-function cpuMs(pid) {
+/** CPU time (user + system) in ms from a /proc stat file; undefined where it is missing. */
+function statCpuMs(path) {
   try {
     // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time a process has used so far, in ms: all its threads, and its main thread alone (the
+ * JavaScript; the other threads are V8's optimizing compiler and GC helpers, and libuv's pool).
+ */
+function cpuMs(pid) {
+  return { all: statCpuMs(`/proc/${pid}/stat`), main: statCpuMs(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 const percentile = (sorted, p) =>
@@ -134,6 +146,11 @@ export async function runProtocol({ name, command, args, env, readOne }) {
   await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, caller));
   const concurrentMs = performance.now() - concurrentStarted;
   const serverCpuAfter = cpuMs(transport.pid);
+  const timedCalls = SEQUENTIAL_CALLS + issued;
+  const perCall = (key) =>
+    serverCpuBefore[key] === undefined || serverCpuAfter[key] === undefined
+      ? undefined
+      : (serverCpuAfter[key] - serverCpuBefore[key]) / timedCalls;
 
   await client.close();
   return {
@@ -142,11 +159,14 @@ export async function runProtocol({ name, command, args, env, readOne }) {
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     concurrentCallsPerSecond: (issued * 1000) / concurrentMs,
-    // The server process's CPU time per timed call (sequential and concurrent phases).
-    serverCpuMsPerCall:
-      serverCpuBefore === undefined || serverCpuAfter === undefined
+    // The server process's CPU time per timed call (sequential and concurrent phases): all
+    // threads, and the part of it spent outside the main thread (mostly V8's optimizing compiler).
+    serverCpuMsPerCall: perCall('all'),
+    serverOtherThreadsMsPerCall:
+      perCall('all') === undefined || perCall('main') === undefined
         ? undefined
-        : (serverCpuAfter - serverCpuBefore) / (SEQUENTIAL_CALLS + issued),
+        : perCall('all') - perCall('main'),
+    warmupCalls: WARMUP_CALLS,
     calls: WARMUP_CALLS + SEQUENTIAL_CALLS + issued,
     failures,
     failureSamples,

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Connection, Submittable } from 'pg';
+import { encodeFixedStatement, encodeStatement, syncMessage } from './wire-messages.js';
 
 /** A column of a statement's result: its name and type oid. */
 export interface ResultColumn {
@@ -25,13 +26,17 @@ interface FieldDescription {
   format: string;
 }
 
+/** Statements sent with the capped one, in the same round trip (under the same Sync). */
+export interface CappedQueryOptions {
+  /** Sent before it, such as `BEGIN READ ONLY`; they return no rows. */
+  before?: readonly string[];
+  /** Sent after it, such as `ROLLBACK`; they return no rows. */
+  after?: readonly string[];
+}
+
 /** The parts of pg's wire connection this query drives. */
 interface WireConnection {
-  parse(message: { text: string; name: string; types: number[] }): void;
-  bind(message: { portal: string; statement: string; values: unknown[]; binary: boolean }): void;
-  describe(message: { type: 'P'; name: string }): void;
-  execute(message: { portal: string; rows: number }): void;
-  flush(): void;
+  stream: { writable: boolean; write(data: Buffer): boolean };
   sync(): void;
   sendCopyFail(message: string): void;
 }
@@ -41,12 +46,18 @@ interface WireConnection {
  * limit), so a second statement is a protocol error and at most `maxRows + 1` rows ever cross
  * the wire: when the portal is suspended the rest is never fetched. pg's own Query pages
  * through the whole result instead, and does not recover from an error when given `rows`.
+ *
+ * The `before` and `after` statements and the Sync go in the same socket write: one round trip
+ * in all. An error anywhere makes the server skip the rest up to the Sync, so an `after`
+ * statement such as `ROLLBACK` does not run then: the caller cleans up on the error path.
  */
 export class CappedQuery implements Submittable {
   readonly #text: string;
   readonly #maxRows: number;
-  #connection: WireConnection | undefined;
-  #synced = false;
+  readonly #before: readonly string[];
+  readonly #after: readonly string[];
+  /** Which statement's messages arrive now: `before`, then the capped one, then `after`. */
+  #step = 0;
   #settled = false;
   #columns: ResultColumn[] = [];
   #parsers: ((value: string) => unknown)[] = [];
@@ -57,12 +68,17 @@ export class CappedQuery implements Submittable {
   #failure: Error | undefined;
   readonly #resolve: (result: CappedResult) => void;
   readonly #reject: (error: Error) => void;
-  /** Settles when the server is ready for the next query (or the connection fails). */
+  /**
+   * Settles with the result once the server is ready again, or with the first error: the
+   * server's (reported before it is ready again), a value's parser's, or the connection's.
+   */
   readonly done: Promise<CappedResult>;
 
-  constructor(text: string, maxRows: number) {
+  constructor(text: string, maxRows: number, options: CappedQueryOptions = {}) {
     this.#text = text;
     this.#maxRows = maxRows;
+    this.#before = options.before ?? [];
+    this.#after = options.after ?? [];
     let resolve!: (result: CappedResult) => void;
     let reject!: (error: Error) => void;
     this.done = new Promise<CappedResult>((resolvePromise, rejectPromise) => {
@@ -73,34 +89,50 @@ export class CappedQuery implements Submittable {
     this.#reject = reject;
   }
 
-  /** Called by pg when the query reaches the front of the client's queue. */
-  submit(connection: Connection): void {
+  /**
+   * Called by pg when the query reaches the front of the client's queue: every message in one
+   * socket write. An error returned here (SQL PostgreSQL cannot receive, a closed connection)
+   * fails the query before anything is sent.
+   */
+  submit(connection: Connection): Error | undefined {
     const wire = connection as unknown as WireConnection;
-    this.#connection = wire;
-    wire.parse({ text: this.#text, name: '', types: [] });
-    wire.bind({ portal: '', statement: '', values: [], binary: false });
-    wire.describe({ type: 'P', name: '' });
-    wire.execute({ portal: '', rows: this.#maxRows + 1 });
-    wire.flush();
+    let messages: Buffer;
+    try {
+      const statement = encodeStatement(this.#text, this.#maxRows + 1, true);
+      messages =
+        this.#before.length === 0 && this.#after.length === 0
+          ? Buffer.concat([statement, syncMessage])
+          : Buffer.concat([
+              ...this.#before.map(encodeFixedStatement),
+              statement,
+              ...this.#after.map(encodeFixedStatement),
+              syncMessage,
+            ]);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    if (!wire.stream.writable) return new Error('the connection to PostgreSQL is closed');
+    wire.stream.write(messages);
+    return undefined;
   }
 
-  #sync(): void {
-    if (this.#synced) return;
-    this.#synced = true;
-    this.#connection?.sync();
+  /** Whether the messages arriving now belong to the capped statement. */
+  get #atStatement(): boolean {
+    return this.#step === this.#before.length;
   }
 
   // The handle* methods are pg's callbacks for the backend's messages to the active query.
 
   /** The result's columns: their names and type parsers. */
   handleRowDescription(message: { fields: FieldDescription[] }): void {
-    this.#columns = message.fields.map((field) => ({
-      name: field.name,
-      dataTypeId: field.dataTypeID,
-    }));
-    this.#parsers = message.fields.map(
-      (field) => pg.types.getTypeParser(field.dataTypeID, 'text') as (value: string) => unknown,
-    );
+    const columns: ResultColumn[] = [];
+    const parsers: ((value: string) => unknown)[] = [];
+    for (const field of message.fields) {
+      columns.push({ name: field.name, dataTypeId: field.dataTypeID });
+      parsers.push(pg.types.getTypeParser(field.dataTypeID, 'text') as (value: string) => unknown);
+    }
+    this.#columns = columns;
+    this.#parsers = parsers;
   }
 
   /** One row: kept while under the cap. */
@@ -110,52 +142,78 @@ export class CappedQuery implements Submittable {
       return;
     }
     try {
-      this.#rows.push(
-        message.fields.map((value, index) =>
-          value === null ? null : (this.#parsers[index] ?? String)(value),
-        ),
-      );
+      const row: unknown[] = [];
+      const fields = message.fields;
+      for (let index = 0; index < fields.length; index += 1) {
+        const value = fields[index];
+        row.push(
+          value === null || value === undefined ? null : (this.#parsers[index] ?? String)(value),
+        );
+      }
+      this.#rows.push(row);
     } catch (error) {
       this.#failure ??= error instanceof Error ? error : new Error(String(error));
     }
   }
 
-  /** The row limit was reached with rows left: stop there. */
+  /** The row limit was reached with rows left: the rest is never fetched. */
   handlePortalSuspended(): void {
     this.#truncated = true;
-    this.#sync();
+    this.#step += 1;
   }
 
-  /** The statement finished: its command tag carries the verb and the row count. */
+  /** A statement finished; the capped one's command tag carries the verb and the row count. */
   handleCommandComplete(message: { text: string }): void {
-    const parts = message.text.split(' ');
-    const last = parts.at(-1) ?? '';
-    const counted = /^\d+$/.test(last);
-    const verb = counted ? parts.slice(0, parts[0] === 'INSERT' ? -2 : -1) : parts;
-    this.#command = verb.join(' ');
-    this.#rowCount = counted ? Number(last) : undefined;
-    this.#sync();
+    if (this.#atStatement) {
+      const tag = message.text;
+      const space = tag.lastIndexOf(' ');
+      const count = tag.slice(space + 1);
+      if (space > 0 && /^\d+$/.test(count)) {
+        // `INSERT oid rows` carries an oid before the count; every other counted tag is `VERB rows`.
+        const verb = tag.slice(0, space);
+        this.#command = verb.startsWith('INSERT ') ? verb.slice(0, verb.lastIndexOf(' ')) : verb;
+        this.#rowCount = Number(count);
+      } else {
+        this.#command = tag;
+        this.#rowCount = undefined;
+      }
+    }
+    this.#step += 1;
   }
 
   /** The text held no statement. */
   handleEmptyQuery(): void {
-    this.#sync();
+    this.#step += 1;
   }
 
-  /** The server (or the socket) failed the statement; Sync so the connection recovers. */
+  /** The server (or the socket) failed a statement; the server skips the rest up to the Sync. */
   handleError(error: Error): void {
-    this.#sync();
-    this.#settle(error);
+    this.#settle(this.#failure ?? error);
   }
 
-  /** The server is ready again: the result is complete. */
+  /** The server is ready again: every statement has answered and the result is complete. */
   handleReadyForQuery(): void {
-    this.#settle(this.#failure);
+    const expected = this.#before.length + 1 + this.#after.length;
+    this.#settle(
+      this.#failure ??
+        (this.#step === expected
+          ? undefined
+          : new Error(`the server answered ${this.#step} of ${expected} statements`)),
+    );
   }
 
-  /** COPY FROM STDIN has no data to send here: fail it. */
+  /**
+   * COPY FROM STDIN has no data to send here: fail it. The server ignores a Sync in copy-in
+   * mode, so a second one ends the statement. With `after` statements, the first of them already
+   * sits behind the COPY and aborts it: PostgreSQL then ends that connection ("protocol
+   * synchronization was lost"), which the pool replaces; nothing more is sent.
+   */
   handleCopyInResponse(connection: Connection): void {
-    (connection as unknown as WireConnection).sendCopyFail('COPY FROM STDIN is not supported');
+    this.#failure ??= new Error('COPY FROM STDIN is not supported');
+    if (this.#after.length > 0) return;
+    const wire = connection as unknown as WireConnection;
+    wire.sendCopyFail('COPY FROM STDIN is not supported');
+    wire.sync();
   }
 
   /** COPY TO STDOUT data is not kept. */
@@ -178,13 +236,17 @@ export class CappedQuery implements Submittable {
   }
 }
 
-/** Runs one statement on a checked-out client with the extended protocol and a row cap. */
+/**
+ * Runs one statement on a checked-out client with the extended protocol and a row cap, with
+ * `options.before` and `options.after` in the same round trip.
+ */
 export async function runCappedStatement(
   client: pg.ClientBase,
   text: string,
   maxRows: number,
+  options?: CappedQueryOptions,
 ): Promise<CappedResult> {
-  const query = new CappedQuery(text, maxRows);
+  const query = new CappedQuery(text, maxRows, options);
   client.query(query);
   return query.done;
 }

@@ -98,8 +98,18 @@ export const dangerousFunctions: readonly DangerousFunction[] = [
   { pattern: /^pg_notify$/, reason: 'sends notifications to other sessions', grant: 'write' },
 ];
 
+/** Rules already looked up by lower-case name (null: none); every word of a statement is. */
+const known = new Map<string, DangerousFunction | null>();
+const maxKnown = 4096;
+
 /** The dangerous-function rule that `name` (any case) falls under, if any. */
 export function dangerousFunction(name: string): DangerousFunction | undefined {
   const lower = name.toLowerCase();
-  return dangerousFunctions.find((rule) => rule.pattern.test(lower));
+  let rule = known.get(lower);
+  if (rule === undefined) {
+    rule = dangerousFunctions.find((candidate) => candidate.pattern.test(lower)) ?? null;
+    if (known.size >= maxKnown) known.clear();
+    known.set(lower, rule);
+  }
+  return rule ?? undefined;
 }

@@ -2,10 +2,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { errorResult, textResult } from '../shared/tool-result.js';
-import { runCappedStatement } from './capped-query.js';
-import { namedColumns } from './column-types.js';
 import { describeDatabaseError } from './database-error.js';
-import { formatTable, jsonValue } from './result-table.js';
+import { formatTable, jsonRows } from './result-table.js';
 import { checkExecuteStatement } from './statement-check.js';
 import { grantRefusal } from './tool-context.js';
 import type { PsqlToolContext } from './tool-context.js';
@@ -30,10 +28,10 @@ export async function runExecute(
   const check = checkExecuteStatement(input.sql, context.grant);
   if (!check.allowed) return errorResult(check.reason);
   try {
-    const { result, columns } = await context.database.autocommit(async (client) => {
-      const result = await runCappedStatement(client, input.sql, context.maxRows);
-      return { result, columns: await namedColumns(client, result.columns) };
-    });
+    const { result, columns } = await context.database.autocommitStatement(
+      input.sql,
+      context.maxRows,
+    );
     const command = result.command ?? check.keyword;
     const lines = [
       `done: ${command}${result.rowCount === undefined ? '' : ` (${result.rowCount} ${result.rowCount === 1 ? 'row' : 'rows'})`}`,
@@ -58,7 +56,7 @@ export async function runExecute(
       command,
       rowCount: result.rowCount ?? null,
       columns,
-      rows: result.rows.map((row) => row.map((value) => jsonValue(value))),
+      rows: jsonRows(result.rows),
       truncated: result.truncated,
     });
   } catch (error) {

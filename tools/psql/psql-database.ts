@@ -1,7 +1,11 @@
 import pg from 'pg';
 import type { Grant } from '../../src/org/agent-schema.js';
+import { runCappedStatement } from './capped-query.js';
+import type { CappedResult } from './capped-query.js';
+import { namedColumns } from './column-types.js';
+import type { NamedColumn } from './column-types.js';
 import { guardResultSize } from './result-size-guard.js';
-import { postgresUrlWithUser } from '../shared/connection-url.js';
+import { sessionSettings } from './session-settings.js';
 
 /** The role and server the tool is connected as. */
 export interface DatabaseIdentity {
@@ -21,13 +25,25 @@ export interface PsqlDatabaseOptions {
   poolSize: number;
 }
 
+/** What one statement returned, with its columns' type names. */
+export interface StatementResult {
+  result: CappedResult;
+  columns: NamedColumn[];
+}
+
+/** What `readOnlyStatement` sends around the statement, under the same Sync. */
+const readOnlyTransaction = { before: ['BEGIN READ ONLY'], after: ['ROLLBACK'] } as const;
+
 /** The application_name every connection of the tool carries. */
 export const applicationName = 'cadre-psql';
 
 /**
  * A pg pool whose connections are always handed back clean: each use runs on a checked-out
- * client that is rolled back and reset (`DISCARD ALL`) afterwards, and a client that failed
- * or could not be reset is discarded instead of returned to the pool.
+ * client that is left outside any transaction (rolled back) and, above the read grant, reset
+ * (`DISCARD ALL`) afterwards; a client that failed or could not be cleaned is discarded
+ * instead of returned to the pool. The timeouts, the read grant's read-only default and
+ * `standard_conforming_strings` are startup settings of every connection (see
+ * `sessionSettings`).
  */
 export class PsqlDatabase {
   readonly #pool: pg.Pool;
@@ -38,18 +54,13 @@ export class PsqlDatabase {
     this.#grant = options.grant;
     this.#timeoutMs = options.timeoutMs;
     this.#pool = new pg.Pool({
-      connectionString: postgresUrlWithUser(options.url),
+      // Session settings travel in the startup packet: no round trip per call. The checker reads
+      // quotes as the server does only with standard_conforming_strings on.
+      ...sessionSettings(options.url, options.grant, options.timeoutMs),
       application_name: applicationName,
       max: options.poolSize,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
-      statement_timeout: options.timeoutMs,
-      // Session settings travel in the startup packet: no round trip per call. The checker reads
-      // quotes as the server does only with standard_conforming_strings on.
-      options:
-        options.grant === 'read'
-          ? '-c default_transaction_read_only=on -c standard_conforming_strings=on'
-          : '-c standard_conforming_strings=on',
     });
     // An idle client whose server went away: the pool drops it; nothing else to do.
     this.#pool.on('error', () => undefined);
@@ -87,25 +98,40 @@ export class PsqlDatabase {
   }
 
   /**
-   * Runs `work` inside `BEGIN READ ONLY` with `SET LOCAL statement_timeout` and
-   * `idle_in_transaction_session_timeout`; always rolls back.
+   * Runs `work` inside `BEGIN READ ONLY` (the session's timeouts apply); always rolls back.
+   * Each of its queries is a round trip of its own: a single statement is cheaper through
+   * `readOnlyStatement`.
    */
   async readOnly<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.#withClient(async (client) => {
-      await client.query(
-        `BEGIN READ ONLY; SET LOCAL statement_timeout = ${this.#timeoutMs}; ` +
-          `SET LOCAL idle_in_transaction_session_timeout = ${this.#timeoutMs + 10_000}`,
-      );
+      await client.query('BEGIN READ ONLY');
       return work(client);
-    }, true);
+    });
   }
 
-  /** Runs `work` outside any transaction block (autocommit), with the statement timeout. */
-  async autocommit<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs one statement with a row cap in a read-only transaction that is always rolled back, in
+   * one round trip: `BEGIN READ ONLY`, the statement and `ROLLBACK` under one Sync. When the
+   * statement fails the server skips the `ROLLBACK`, and the client is rolled back afterwards.
+   * Types that are not built in are named with one more query, outside the transaction.
+   */
+  async readOnlyStatement(text: string, maxRows: number): Promise<StatementResult> {
     return this.#withClient(async (client) => {
-      await client.query(`SET statement_timeout = ${this.#timeoutMs}`);
-      return work(client);
-    }, false);
+      const result = await runCappedStatement(client, text, maxRows, readOnlyTransaction);
+      return { result, columns: await namedColumns(client, result.columns) };
+    });
+  }
+
+  /**
+   * Runs one statement with a row cap outside any transaction block (autocommit: it commits when
+   * it succeeds), in one round trip (and one more for the reset above the read grant); the
+   * session's timeouts apply.
+   */
+  async autocommitStatement(text: string, maxRows: number): Promise<StatementResult> {
+    return this.#withClient(async (client) => {
+      const result = await runCappedStatement(client, text, maxRows);
+      return { result, columns: await namedColumns(client, result.columns) };
+    });
   }
 
   /** Closes every connection. */
@@ -113,22 +139,25 @@ export class PsqlDatabase {
     await this.#pool.end();
   }
 
-  async #withClient<T>(
-    work: (client: pg.PoolClient) => Promise<T>,
-    inTransaction: boolean,
-  ): Promise<T> {
+  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
+    let completed = false;
     const onError = (error: Error) => {
       broken ??= error;
     };
     client.on('error', onError);
     try {
-      return await work(client);
+      const result = await work(client);
+      completed = true;
+      return result;
     } finally {
       if (!broken) {
         try {
-          if (inTransaction) await client.query('ROLLBACK');
+          // After a completed call the transaction status is the server's latest word ('I': no
+          // transaction open). After a failure it may be older than the failure (pg reports the
+          // error before the server is ready again), so the client is always rolled back then.
+          if (!completed || client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
           // At the read grant nothing a call may run can change the session (SET, PREPARE,
           // LISTEN, cursors, temp tables and advisory locks are all refused), so the rollback
           // leaves it clean; a write or admin call may, so its session is reset.

@@ -2,10 +2,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { errorResult, textResult } from '../shared/tool-result.js';
-import { runCappedStatement } from './capped-query.js';
-import { namedColumns } from './column-types.js';
 import { describeDatabaseError } from './database-error.js';
-import { formatTable, jsonValue } from './result-table.js';
+import { formatTable, jsonRows } from './result-table.js';
 import { checkReadStatement } from './statement-check.js';
 import { grantRefusal } from './tool-context.js';
 import type { PsqlToolContext } from './tool-context.js';
@@ -37,17 +35,15 @@ export async function runQuery(
   if (!check.allowed) return errorResult(check.reason);
   const cap = Math.min(input.maxRows ?? context.maxRows, context.maxRows);
   try {
-    const { result, columns } = await context.database.readOnly(async (client) => {
-      const result = await runCappedStatement(client, input.sql, cap);
-      return { result, columns: await namedColumns(client, result.columns) };
-    });
-    const rows = result.rows.map((row) => row.map((value) => jsonValue(value)));
+    const { result, columns } = await context.database.readOnlyStatement(input.sql, cap);
+    const rows = jsonRows(result.rows);
     const footer = result.truncated
       ? `truncated: the statement returned more than ${cap} rows and only the first ${cap} are shown; add a WHERE clause, LIMIT or an aggregate`
       : undefined;
+    // The table is drawn from the JSON values: jsonValue gives the same value applied twice.
     const text = formatTable(
       columns.map((column) => column.name),
-      result.rows,
+      rows,
       footer,
     );
     return textResult(text, {

@@ -30,33 +30,54 @@ export function guardResultSize(client: pg.ClientBase, limit = maxResultBytes): 
   if (!stream) return;
   const listeners = stream.listeners('data') as ((chunk: Buffer) => void)[];
   if (listeners.length === 0) return;
-  let header = Buffer.alloc(0);
+  // Where the parse stands between chunks: the bytes of the current message left to skip, or
+  // how much of the next message's 5-byte header has arrived (a header can span chunks).
   let remaining = 0;
+  let headerFilled = 0;
+  let type = 0;
+  let length = 0;
   let total = 0;
   let cut = false;
 
-  /** Whether this chunk takes the current statement's rows over the limit. */
+  /** One message header has been read: whether its rows take the statement over the limit. */
+  const counted = (): boolean => {
+    remaining = Math.max(0, length - 4);
+    if (type === readyForQuery) total = 0;
+    else if (type === dataRow) {
+      total += length;
+      if (total > limit) return true;
+    }
+    return false;
+  };
+
+  /** Whether this chunk takes the current statement's rows over the limit. Allocates nothing. */
   const overLimit = (chunk: Buffer): boolean => {
     let offset = 0;
-    while (offset < chunk.length) {
+    const end = chunk.length;
+    while (offset < end) {
       if (remaining > 0) {
-        const take = Math.min(remaining, chunk.length - offset);
+        const take = Math.min(remaining, end - offset);
         remaining -= take;
         offset += take;
-        continue;
-      }
-      const part = chunk.subarray(offset, offset + headerLength - header.length);
-      header = header.length === 0 ? Buffer.from(part) : Buffer.concat([header, part]);
-      offset += part.length;
-      if (header.length < headerLength) return false;
-      const type = header[0];
-      const length = header.readInt32BE(1);
-      header = Buffer.alloc(0);
-      remaining = Math.max(0, length - 4);
-      if (type === readyForQuery) total = 0;
-      if (type === dataRow) {
-        total += length;
-        if (total > limit) return true;
+      } else if (headerFilled === 0 && end - offset >= headerLength) {
+        type = chunk[offset] ?? 0;
+        length = chunk.readInt32BE(offset + 1);
+        offset += headerLength;
+        if (counted()) return true;
+      } else {
+        const byte = chunk[offset] ?? 0;
+        offset += 1;
+        if (headerFilled === 0) {
+          type = byte;
+          length = 0;
+        } else {
+          length = length * 256 + byte;
+        }
+        headerFilled += 1;
+        if (headerFilled === headerLength) {
+          headerFilled = 0;
+          if (counted()) return true;
+        }
       }
     }
     return false;

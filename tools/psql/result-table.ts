@@ -4,35 +4,73 @@ export const maxCellWidth = 120;
 /** The longest a string value is kept in JSON output before it is cut. */
 export const maxJsonValueLength = 10_000;
 
-/** A value as JSON can carry it: dates as ISO text, bytes as `\x…` hex, long text cut. */
+/**
+ * A value as JSON can carry it: dates as ISO text, bytes as `\x…` hex, long text cut. Applying
+ * it twice gives the same value as once.
+ */
 export function jsonValue(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'string':
+      return cut(value, maxJsonValueLength);
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return null;
+    case 'object':
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return null;
   if (value instanceof Date) {
     return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
   }
   if (Buffer.isBuffer(value)) return cut(`\\x${value.toString('hex')}`, maxJsonValueLength);
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'string') return cut(value, maxJsonValueLength);
   if (Array.isArray(value)) return value.map((item: unknown) => jsonValue(item));
-  if (typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, jsonValue(item)]),
-    );
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, jsonValue(item)]),
+  );
+}
+
+/** Each row's values as JSON can carry them (see `jsonValue`). */
+export function jsonRows(rows: readonly (readonly unknown[])[]): unknown[][] {
+  const converted: unknown[][] = [];
+  for (const row of rows) {
+    const values: unknown[] = [];
+    for (const value of row) values.push(jsonValue(value));
+    converted.push(values);
   }
-  return value;
+  return converted;
 }
 
 function cut(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
+const lineBreakOrTab = /[\n\t]/;
+
 /** How a value appears in a text table cell: NULL, JSON for objects, one line, cut when long. */
 export function cellText(value: unknown): string {
   const json = jsonValue(value);
   const text =
     json === null ? 'NULL' : typeof json === 'object' ? JSON.stringify(json) : String(json);
-  return cut(text.replace(/\r?\n/g, '\\n').replace(/\t/g, ' '), maxCellWidth);
+  const oneLine = lineBreakOrTab.test(text)
+    ? text.replace(/\r?\n/g, '\\n').replace(/\t/g, ' ')
+    : text;
+  return cut(oneLine, maxCellWidth);
+}
+
+/** One line of the table: the values padded to the column widths, ` | ` between them. */
+function tableLine(values: readonly string[], widths: readonly number[]): string {
+  let line = '';
+  for (let index = 0; index < widths.length; index += 1) {
+    line += `${index === 0 ? ' ' : ' | '}${(values[index] ?? '').padEnd(widths[index] ?? 0)}`;
+  }
+  return line.trimEnd();
 }
 
 /**
@@ -44,17 +82,24 @@ export function formatTable(
   rows: readonly (readonly unknown[])[],
   footer?: string,
 ): string {
-  const cells = rows.map((row) => columns.map((_, index) => cellText(row[index])));
-  const widths = columns.map((name, index) =>
-    Math.max(name.length, ...cells.map((row) => (row[index] ?? '').length)),
-  );
-  const line = (values: readonly string[]) =>
-    ` ${values.map((value, index) => value.padEnd(widths[index] ?? 0)).join(' | ')}`.trimEnd();
-  const lines = [
-    line(columns),
-    widths.map((width) => '-'.repeat(width + 2)).join('+'),
-    ...cells.map((row) => line(row)),
-  ];
+  const widths: number[] = [];
+  for (const name of columns) widths.push(name.length);
+  const cells: string[][] = [];
+  for (const row of rows) {
+    const line: string[] = [];
+    for (let index = 0; index < widths.length; index += 1) {
+      const text = cellText(row[index]);
+      line.push(text);
+      if (text.length > (widths[index] ?? 0)) widths[index] = text.length;
+    }
+    cells.push(line);
+  }
+  let rule = '';
+  for (let index = 0; index < widths.length; index += 1) {
+    rule += `${index === 0 ? '' : '+'}${'-'.repeat((widths[index] ?? 0) + 2)}`;
+  }
+  const lines = [tableLine(columns, widths), rule];
+  for (const line of cells) lines.push(tableLine(line, widths));
   const count = `(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`;
   lines.push(footer ? `${count} ${footer}` : count);
   return lines.join('\n');
