@@ -6,7 +6,7 @@ import { isHuman } from './targets.js';
  * Writes a person's answer to an escalation that reached them (`human` or `human:<name>`) into
  * the store, once. Errors (`CadreError`): `escalation-unknown`, `escalation-not-human` (it
  * went to an agent), `escalation-answered` (answered already, or closed because the request
- * was answered in the run), `answer-empty`.
+ * was answered in the run or the run ended), `answer-empty`.
  */
 export async function recordHumanAnswer(
   store: Store,
@@ -50,7 +50,7 @@ export async function recordHumanAnswer(
 function answeredAlready(record: EscalationRecord): CadreError {
   const how =
     record.status === 'cancelled'
-      ? 'closed: the request it was fired for was answered in the run'
+      ? 'closed: the request it was fired for was answered in the run, or the run ended'
       : `answered${record.answeredBy ? ` by ${record.answeredBy}` : ''}`;
   return new CadreError({
     code: 'escalation-answered',

@@ -320,6 +320,15 @@ export function createKernel(options: RuntimeOptions): Kernel {
     );
     for (const [escalationId, runId] of humanWaits)
       if (runId === run.runId) humanWaits.delete(escalationId);
+    // Nobody can act on an escalation of a finished run: it is closed, not left open for ever.
+    track(
+      store.listEscalations({ runId: run.runId, open: true }).then(async (open) => {
+        for (const escalation of open)
+          await serially(`escalation:${escalation.escalationId}`, () =>
+            store.saveEscalation({ ...escalation, status: 'cancelled' }),
+          );
+      }),
+    );
     run.queue.end();
     // A finished run is forgotten: late messages for it find no run and are ignored.
     runs.delete(run.runId);

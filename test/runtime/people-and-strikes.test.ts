@@ -364,3 +364,30 @@ describe('a person in an agent’s place', () => {
     expect([...agentsAsked]).toEqual(['boss']);
   });
 });
+
+describe('escalations of a run that ended', () => {
+  it('closes those still open, so that nobody answers them for nothing', async () => {
+    const runtime = await start({
+      agents: topAndTeam,
+      rules: [
+        'waits:',
+        '  - { id: to-person, request: escalation, waiting_on: ceo, after: 30m, to: human }',
+      ],
+      decide: askThePerson,
+    });
+    const handle = runtime.run('restore the orders table');
+    const fired = await firedTo(handle.events, 'human');
+
+    handle.cancel();
+    await handle.result;
+
+    await expect
+      .poll(async () => (await runtime.store.getEscalation(fired.escalationId))?.status)
+      .toBe('cancelled');
+    expect(await runtime.store.listEscalations({ open: true })).toEqual([]);
+    await expect(runtime.answerEscalation(fired.escalationId, 'too late')).rejects.toMatchObject({
+      code: 'escalation-answered',
+      message: expect.stringContaining('or the run ended'),
+    });
+  });
+});
