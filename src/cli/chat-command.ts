@@ -1,4 +1,5 @@
-import { createInterface } from 'node:readline';
+import { LineSource } from './line-source.js';
+import { createPersonPrompt } from './person-prompt.js';
 import type { Command } from 'commander';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
@@ -24,7 +25,7 @@ export async function chat(
   if (!opened) return 1;
   const history: { task: string; answer: string }[] = [];
   const entry = options.to ?? opened.org.root;
-  const lines = createInterface({ input, terminal: false });
+  const lines = new LineSource(input);
   const prompt = () => output.interactive && output.raw?.(`${entry}> `);
   let failures = 0;
   try {
@@ -32,8 +33,9 @@ export async function chat(
       `chatting with ${entry} of org ${opened.org.name}${opened.chosen.mode === 'rehearsal' ? ' (rehearsal: no tokens spent)' : ''}; /exit or end of input to stop`,
     );
     prompt();
-    for await (const raw of lines) {
-      if (signal.aborted) break;
+    for (;;) {
+      const raw = await lines.read();
+      if (raw === undefined || signal.aborted) break;
       const task = raw.trim();
       if (task === '/exit' || task === '/quit') break;
       if (task === '') {
@@ -47,12 +49,14 @@ export async function chat(
       });
       const cancel = () => handle.cancel();
       signal.addEventListener('abort', cancel, { once: true });
+      // An escalation that reaches a person is answered by the next line of input.
       const result = await watchRun(
         handle,
         opened.org,
         displayOf(options.json, output),
         opened.chosen.mode === 'rehearsal',
         output,
+        createPersonPrompt(opened.runtime, lines, output),
       );
       signal.removeEventListener('abort', cancel);
       if (result.status === 'completed') history.push({ task, answer: result.answer ?? '' });

@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline/promises';
 import type { RunEventOf } from '../runtime/run-event.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { LineSource } from './line-source.js';
 import type { CommandOutput } from './output.js';
 
 /** Asks the person at the terminal to answer escalations that reach them, one at a time. */
@@ -12,16 +12,16 @@ export interface PersonPrompt {
 }
 
 /**
- * The terminal prompt of `cadre run`: each escalation that reaches a person is shown with its
- * reason, and the line typed is the answer (`runtime.answerEscalation`). An answer given
- * meanwhile from elsewhere (`cadre answer`) wins; the prompt then says so and moves on.
+ * The prompt of `cadre run` on a terminal and of `cadre chat`: each escalation that reaches a
+ * person is shown with its reason, and the next line is the answer
+ * (`runtime.answerEscalation`). An answer given meanwhile from elsewhere (`cadre answer`) wins;
+ * a line not yet typed when the run ends stays for whoever reads next.
  */
 export function createPersonPrompt(
   runtime: Runtime,
-  input: NodeJS.ReadableStream,
+  lines: LineSource,
   output: CommandOutput,
 ): PersonPrompt {
-  const lines = createInterface({ input, terminal: false });
   const controller = new AbortController();
   let queue = Promise.resolve();
 
@@ -32,7 +32,8 @@ export function createPersonPrompt(
     output.error(event.reason);
     for (;;) {
       output.raw?.('your answer> ');
-      const text = await lines.question('', { signal: controller.signal });
+      const text = await lines.read(controller.signal);
+      if (text === undefined) return;
       if (text.trim() === '') {
         output.error('an empty answer is not an answer: say what the org should do');
         continue;
@@ -52,7 +53,6 @@ export function createPersonPrompt(
     },
     close() {
       controller.abort();
-      lines.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CadreError } from '../errors.js';
 import { openRuntime } from './open-runtime.js';
+import { LineSource } from './line-source.js';
 import { createPersonPrompt } from './person-prompt.js';
 import type { CommandOutput } from './output.js';
 import { addRunOptions } from './run-options.js';
@@ -38,10 +39,8 @@ export async function runTask(
       );
     }
     // On a terminal the person at the top answers at the prompt; elsewhere with `cadre answer`.
-    const person =
-      process.stdin.isTTY && !options.json
-        ? createPersonPrompt(opened.runtime, process.stdin, output)
-        : undefined;
+    const lines = process.stdin.isTTY && !options.json ? new LineSource(process.stdin) : undefined;
+    const person = lines ? createPersonPrompt(opened.runtime, lines, output) : undefined;
     const result = await watchRun(
       handle,
       opened.org,
@@ -50,6 +49,7 @@ export async function runTask(
       output,
       person,
     );
+    lines?.close();
     return result.status === 'completed' ? 0 : 1;
   } finally {
     await opened.close(options.rehearsalLog);

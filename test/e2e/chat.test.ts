@@ -56,6 +56,25 @@ describe('cadre chat', () => {
     expect(JSON.stringify(secondTask?.[2])).toContain('Now add an index on customer_id');
     expect(result.stdout).not.toContain('never read');
   });
+
+  it('takes the next line as the answer when an escalation reaches the person, then goes on with the next task', async () => {
+    const result = await runWithInput(
+      [
+        'chat',
+        '--model',
+        'rehearsal:agents/esa/rehearsals/human-decision.yaml',
+        '--org',
+        'agents/esa',
+      ],
+      'Restore the orders table?\nApproved in the chat\nAnd the invoices table?\nDenied for invoices\n',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('human, you are asked (escalation');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'CEO: Answer from human: Approved in the chat',
+      'CEO: Answer from human: Denied for invoices',
+    ]);
+  });
 });
 
 describe('cadre run against an endpoint named by ANTHROPIC_BASE_URL', () => {
