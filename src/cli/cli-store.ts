@@ -1,6 +1,6 @@
 import { CadreError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { RunRecord, Store } from '../store/store.js';
 
 /**
  * Opens the store the commands share (`CADRE_STORE_URL`, else SQLite at `.cadre/state.db`
@@ -16,13 +16,14 @@ export async function withStore<T>(body: (store: Store) => Promise<T>): Promise<
 }
 
 /**
- * The full id of a run from what a person typed: the id itself, or a prefix of exactly one
- * run's id among the most recent 1,000 (as `cadre runs` shows them, shortened).
+ * The run a person named: by its id, or by a prefix of exactly one run's id among the most
+ * recent 1,000 (as `cadre runs` shows them, shortened).
  */
-export async function resolveRunId(store: Store, given: string): Promise<string> {
-  if (await store.getRun(given)) return given;
+export async function findRun(store: Store, given: string): Promise<RunRecord> {
+  const exact = await store.getRun(given);
+  if (exact) return exact;
   const matches = (await store.listRuns(1_000)).filter((run) => run.runId.startsWith(given));
-  if (matches.length === 1 && matches[0]) return matches[0].runId;
+  if (matches.length === 1 && matches[0]) return matches[0];
   throw new CadreError({
     code: matches.length === 0 ? 'run-unknown' : 'run-ambiguous',
     message:

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CadreError } from '../errors.js';
 import { recordHumanAnswer } from '../escalation/human-answer.js';
 import type { EscalationRecord, Store } from '../store/store.js';
-import { resolveRunId, withStore } from './cli-store.js';
+import { findRun, withStore } from './cli-store.js';
 import type { CommandOutput } from './output.js';
 import { withCancel } from './run-command.js';
 
@@ -14,7 +14,7 @@ export async function listEscalations(
   const escalations = await withStore(async (store) =>
     store.listEscalations({
       ...(options.open ? { open: true } : {}),
-      ...(options.run === undefined ? {} : { runId: await resolveRunId(store, options.run) }),
+      ...(options.run === undefined ? {} : { runId: (await findRun(store, options.run)).runId }),
     }),
   );
   if (options.json) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CadreError } from '../errors.js';
-import { resolveRunId, withStore } from './cli-store.js';
+import { findRun, withStore } from './cli-store.js';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
 import { displayOf, withCancel } from './run-command.js';
@@ -24,9 +24,7 @@ export async function resumeTask(
   output: CommandOutput,
   signal?: AbortSignal,
 ): Promise<number> {
-  const record = await withStore(async (store) => store.getRun(await resolveRunId(store, given)));
-  if (!record)
-    throw new CadreError({ code: 'run-unknown', message: `no run '${given}' in the store` });
+  const record = await withStore((store) => findRun(store, given));
   const runId = record.runId;
   const settings = record.settings ?? {};
   const org = options.org ?? settings.orgDir;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { totalsOf } from '../runtime/run-event.js';
-import { resolveRunId, withStore } from './cli-store.js';
+import { findRun, withStore } from './cli-store.js';
 import type { CommandOutput } from './output.js';
 import { withCancel } from './run-command.js';
 import { eventLine, summaryLine } from './run-view.js';
@@ -12,13 +12,11 @@ export async function showRun(
   output: CommandOutput,
 ): Promise<number> {
   return withStore(async (store) => {
-    const runId = await resolveRunId(store, given);
-    const [run, events, escalations] = await Promise.all([
-      store.getRun(runId),
-      store.events(runId),
-      store.listEscalations({ runId }),
+    const run = await findRun(store, given);
+    const [events, escalations] = await Promise.all([
+      store.events(run.runId),
+      store.listEscalations({ runId: run.runId }),
     ]);
-    if (!run) return 1;
     if (options.json) {
       output.out(JSON.stringify({ run, escalations, events }, null, 2));
       return 0;

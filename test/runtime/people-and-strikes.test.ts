@@ -223,6 +223,24 @@ describe('a person at the top of the org', () => {
   });
 });
 
+/**
+ * boss delegates "load the orders" to lead, lead to worker (decided by `worker`); boss answers
+ * an escalation with `decision`, and each manager answers with what came back.
+ */
+function delegatingChain(worker: Decide, decision: string): Decide {
+  return (request) => {
+    if (request.agent === 'worker') return worker(request);
+    const results = toolResultsOf(request);
+    const report = request.agent === 'lead' ? 'worker' : 'lead';
+    const text = request.messages[0]?.content;
+    if (request.agent === 'boss' && typeof text === 'string' && text.startsWith('Escalation'))
+      return { text: decision };
+    return results.length === 0
+      ? { tools: [{ name: 'delegate_task', input: { to: report, task: 'load the orders' } }] }
+      : { text: `${request.agent}: ${results.join(' | ')}` };
+  };
+}
+
 describe('strike rules in a run', () => {
   it('escalates a request after three tool errors of the agent working on it, carrying the attempts; the answer goes to the asker', async () => {
     let failedCalls = 0;
@@ -240,29 +258,11 @@ describe('strike rules in a run', () => {
         'strikes:',
         '  - { id: three-strikes, count: 3, failures: [tool-error], to: manager }',
       ],
-      decide: (request) => {
-        const results = toolResultsOf(request);
-        if (request.agent === 'worker') {
-          failedCalls = results.length;
-          // Keeps retrying the failing tool, as a stuck agent would.
-          return { tools: [{ name: 'helper__fail', input: {} }] };
-        }
-        if (request.agent === 'lead') {
-          return results.length === 0
-            ? {
-                tools: [
-                  { name: 'delegate_task', input: { to: 'worker', task: 'load the orders' } },
-                ],
-              }
-            : { text: `lead: ${results.join(' | ')}` };
-        }
-        const text = request.messages[0]?.content;
-        return typeof text === 'string' && text.startsWith('Escalation')
-          ? { text: 'boss: stop retrying, read from the replica' }
-          : results.length === 0
-            ? { tools: [{ name: 'delegate_task', input: { to: 'lead', task: 'load the orders' } }] }
-            : { text: `boss: ${results.join(' | ')}` };
-      },
+      decide: delegatingChain((request) => {
+        failedCalls = toolResultsOf(request).length;
+        // Keeps retrying the failing tool, as a stuck agent would.
+        return { tools: [{ name: 'helper__fail', input: {} }] };
+      }, 'boss: stop retrying, read from the replica'),
     });
     const handle = runtime.run('load the orders');
     const [result, events] = await Promise.all([handle.result, collect(handle.events)]);
@@ -297,25 +297,9 @@ describe('a failed task as a strike', () => {
         'strikes:',
         '  - { id: two-strikes, count: 2, failures: [model-error, task-failed], to: manager }',
       ],
-      decide: (request) => {
-        const results = toolResultsOf(request);
-        if (request.agent === 'worker') throw new Error('the model is overloaded');
-        if (request.agent === 'lead') {
-          return results.length === 0
-            ? {
-                tools: [
-                  { name: 'delegate_task', input: { to: 'worker', task: 'load the orders' } },
-                ],
-              }
-            : { text: `lead: ${results.join(' | ')}` };
-        }
-        const text = request.messages[0]?.content;
-        return typeof text === 'string' && text.startsWith('Escalation')
-          ? { text: 'boss: load them from yesterday’s export' }
-          : results.length === 0
-            ? { tools: [{ name: 'delegate_task', input: { to: 'lead', task: 'load the orders' } }] }
-            : { text: `boss: ${results.join(' | ')}` };
-      },
+      decide: delegatingChain(() => {
+        throw new Error('the model is overloaded');
+      }, 'boss: load them from yesterday’s export'),
     });
     const handle = runtime.run('load the orders');
     const [result, events] = await Promise.all([handle.result, collect(handle.events)]);
