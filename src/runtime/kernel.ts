@@ -196,9 +196,6 @@ export function createKernel(options: RuntimeOptions): Kernel {
 
   // Events reach the store in batches: one tracked write per tick instead of one per event.
   let unsaved: RunEvent[] = [];
-  const saveEvents = async (batch: RunEvent[]) => {
-    for (const event of batch) await store.appendEvent(event);
-  };
   const emit = (run: RunContext, event: RunEvent) => {
     run.queue.push(event);
     if (event.type === 'model-text-delta') return;
@@ -207,7 +204,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       queueMicrotask(() => {
         const batch = unsaved;
         unsaved = [];
-        track(saveEvents(batch));
+        track(store.appendEvents(batch));
       });
     }
   };

@@ -39,6 +39,20 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
     for (const { map, key } of keysOf.get(runId) ?? []) map.delete(key);
     keysOf.delete(runId);
   };
+  const appendEvent = (event: RunEvent) => {
+    const list = events.get(event.runId);
+    if (list) {
+      list.push(event);
+      return;
+    }
+    events.set(event.runId, [event]);
+    if (runs.has(event.runId)) return;
+    // Events of a run the store does not hold (never saved, or forgotten while it still ran)
+    // are kept for the most recent `maxRuns` such runs only.
+    unsaved.push(event.runId);
+    const oldest = unsaved.length > maxRuns ? unsaved.shift() : undefined;
+    if (oldest !== undefined && !runs.has(oldest)) events.delete(oldest);
+  };
   return {
     durable: false,
     async saveRun(run) {
@@ -56,19 +70,8 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
         .slice(0, limit)
         .map(copy);
     },
-    async appendEvent(event) {
-      const list = events.get(event.runId);
-      if (list) {
-        list.push(event);
-        return;
-      }
-      events.set(event.runId, [event]);
-      if (runs.has(event.runId)) return;
-      // Events of a run the store does not hold (never saved, or forgotten while it still ran)
-      // are kept for the most recent `maxRuns` such runs only.
-      unsaved.push(event.runId);
-      const oldest = unsaved.length > maxRuns ? unsaved.shift() : undefined;
-      if (oldest !== undefined && !runs.has(oldest)) events.delete(oldest);
+    async appendEvents(batch) {
+      for (const event of batch) appendEvent(event);
     },
     async events(runId) {
       return [...(events.get(runId) ?? [])];

@@ -56,6 +56,19 @@ function upsert(table: string, columns: string, key: string): string {
   );
 }
 
+/** Rows per multi-row event insert: 5 parameters each, well under either database's limit. */
+const eventRowsPerInsert = 200;
+const eventInsertSql = new Map<number, string>();
+/** `INSERT INTO events … VALUES (…), (…)` for `rows` events (rows take their `seq` in order). */
+function insertEventsSql(rows: number): string {
+  let sql = eventInsertSql.get(rows);
+  if (sql === undefined) {
+    sql = `INSERT INTO events (run_id, type, agent, at, body) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
+    eventInsertSql.set(rows, sql);
+  }
+  return sql;
+}
+
 const saveRunSql = upsert('runs', runColumns, 'run_id');
 const saveSessionSql = upsert(
   'sessions',
@@ -105,13 +118,23 @@ export function createSqlStore(driver: SqlDriver): Store {
       return result.rows.map(rows.run);
     },
 
-    async appendEvent(event) {
-      const params = [event.runId, event.type, event.agent, ms(event.at), jsonText(event)];
+    async appendEvents(events) {
+      if (events.length === 0) return;
       // One insert at a time, in the order of the calls: over a pool, inserts that overlap
       // could otherwise take their row numbers in another order than they were appended.
-      const write = eventWrites.then(() =>
-        query('INSERT INTO events (run_id, type, agent, at, body) VALUES (?, ?, ?, ?, ?)', params),
-      );
+      const write = eventWrites.then(async () => {
+        for (let from = 0; from < events.length; from += eventRowsPerInsert) {
+          const chunk = events.slice(from, from + eventRowsPerInsert);
+          const params = chunk.flatMap((event) => [
+            event.runId,
+            event.type,
+            event.agent,
+            ms(event.at),
+            jsonText(event),
+          ]);
+          await query(insertEventsSql(chunk.length), params);
+        }
+      });
       eventWrites = write.then(ignore, ignore);
       await write;
     },

@@ -117,7 +117,11 @@ export interface Store {
   /** The most recent runs first. */
   listRuns(limit: number): Promise<RunRecord[]>;
 
-  appendEvent(event: RunEvent): Promise<void>;
+  /**
+   * Appends events in the order given (a run's events arrive in batches, one per tick); batches
+   * keep the order of the calls, also when the caller does not wait between them.
+   */
+  appendEvents(events: readonly RunEvent[]): Promise<void>;
   events(runId: string): Promise<RunEvent[]>;
 
   /** Writes a message before it is delivered; writing the same messageId again changes nothing. */

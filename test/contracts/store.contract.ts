@@ -276,9 +276,30 @@ export function storeContract(
         const runId = unique('run');
         const events = runEvents(runId);
 
-        for (const event of events) await store.appendEvent(event);
+        for (const event of events) await store.appendEvents([event]);
 
         expect(await store.events(runId)).toStrictEqual(events);
+      });
+
+      it('appends a batch in its order, after the batches before it, and an empty batch changes nothing', async () => {
+        const store = await openStore();
+        const runId = unique('run');
+        const events = runEvents(runId);
+        // More rows than one SQL insert takes, so a batch is split and still kept in order.
+        const many: RunEvent[] = Array.from({ length: 450 }, (_, index) => ({
+          type: 'model-call-start',
+          runId,
+          agent: `agent-${index % 7}`,
+          at: 2_000 + index,
+          sessionId: `session-${index}`,
+          turn: index,
+        }));
+
+        await store.appendEvents(events.slice(0, 2));
+        await store.appendEvents([]);
+        await store.appendEvents([...events.slice(2), ...many]);
+
+        expect(await store.events(runId)).toStrictEqual([...events, ...many]);
       });
 
       it('keeps the order of the calls for events appended without waiting', async () => {
@@ -293,7 +314,11 @@ export function storeContract(
           turn: index,
         }));
 
-        await Promise.all(events.map((event) => store.appendEvent(event)));
+        await Promise.all([
+          ...events.slice(0, 10).map((event) => store.appendEvents([event])),
+          store.appendEvents(events.slice(10, 25)),
+          ...events.slice(25).map((event) => store.appendEvents([event])),
+        ]);
 
         expect(await store.events(runId)).toStrictEqual(events);
       });
@@ -304,9 +329,9 @@ export function storeContract(
         const second = unique('run');
         const [a, b] = [runEvents(first), runEvents(second)];
         for (const [index, event] of a.entries()) {
-          await store.appendEvent(event);
+          await store.appendEvents([event]);
           const other = b[index];
-          if (other) await store.appendEvent(other);
+          if (other) await store.appendEvents([other]);
         }
 
         expect(await store.events(first)).toStrictEqual(a);
@@ -626,7 +651,7 @@ export function storeContract(
           const escalation = makeEscalation(run.runId);
           const answeredLater = makeEscalation(run.runId, { firedAt: 1_900_000 });
           await store.saveRun(run);
-          for (const event of events) await store.appendEvent(event);
+          await store.appendEvents(events);
           await store.putMessage(handled);
           await store.putMessage(pending);
           await store.markHandled(handled.messageId, 3);

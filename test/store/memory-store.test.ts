@@ -80,7 +80,7 @@ describe('the memory store’s events of runs it does not hold', () => {
       entry: 'ceo',
       org: 'esa',
     });
-    for (const runId of ['a', 'b', 'c']) await store.appendEvent(event(runId));
+    for (const runId of ['a', 'b', 'c']) await store.appendEvents([event(runId)]);
 
     expect(await store.events('a')).toEqual([]);
     expect(await store.events('b')).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('the memory store’s events of runs it does not hold', () => {
       });
     }
     // r1 was forgotten to make room for r3; events it still sends do not pile up for ever.
-    for (const runId of ['r1', 'x', 'y']) await store.appendEvent(event(runId));
+    for (const runId of ['r1', 'x', 'y']) await store.appendEvents([event(runId)]);
     expect(await store.events('r1')).toEqual([]);
     expect(await store.events('y')).toHaveLength(1);
   });
