@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomId } from './random-id.js';
 import { redactSecrets } from '../../tools/shared/redact.js';
 import { Semaphore } from './semaphore.js';
 import { scaledClock } from '../escalation/scaled-clock.js';
@@ -156,7 +156,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
   const watched = new Map<string, WatchedRequest>();
   const humanWaits = new Map<string, string>();
   const origins = new Map<string, string>();
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? randomId;
   const limiter = new Semaphore(options.maxConcurrentModelCalls ?? 8);
   const maxOutputTokens = options.maxOutputTokens ?? 4096;
   const limits = org.defaults.limits ?? {};
