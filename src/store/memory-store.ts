@@ -11,12 +11,27 @@ import type {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** How much a memory store keeps. */
+export interface MemoryStoreOptions {
+  /** The most recent runs it keeps, with their messages, sessions, requests and escalations (100). */
+  maxRuns?: number;
+  /**
+   * The most recent finished runs whose events it keeps besides those of the runs in progress
+   * (3; at most `maxRuns`). A run's events are what its handle streams; holding every finished
+   * run's events would keep them alive long after anyone reads them, which in a busy process
+   * is most of its heap. `events()` of an older run gives `[]`; its record stays.
+   */
+  maxEventRuns?: number;
+}
+
 /**
  * A Store in memory: one process, nothing kept after it ends. It keeps the `maxRuns` most
- * recent runs (default 100) with their events, messages, sessions, requests and escalations.
+ * recent runs with their messages, sessions, requests and escalations, and the events of the
+ * runs in progress and of the `maxEventRuns` most recent finished ones.
  */
-export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const maxRuns = options.maxRuns ?? 100;
+  const maxEventRuns = Math.min(options.maxEventRuns ?? 3, maxRuns);
   const runs = new Map<string, RunRecord>();
   const events = new Map<string, RunEvent[]>();
   const messages = new Map<string, MessageRecord>();
@@ -25,6 +40,8 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
   const escalations = new Map<string, EscalationRecord>();
   /** Runs that have events but no run record, oldest first. */
   const unsaved: string[] = [];
+  /** Finished runs whose events are kept, oldest first. */
+  const finished: string[] = [];
   /** The keys each run has in the maps above, so that forgetting a run touches only its own. */
   const keysOf = new Map<string, { map: Map<string, unknown>; key: string }[]>();
   const remember = (runId: string, map: Map<string, unknown>, key: string) => {
@@ -56,9 +73,13 @@ export function createMemoryStore(options: { maxRuns?: number } = {}): Store {
   return {
     durable: false,
     async saveRun(run) {
-      const isNew = !runs.has(run.runId);
+      const previous = runs.get(run.runId);
       runs.set(run.runId, copy(run));
-      if (isNew && runs.size > maxRuns) forget(runs.keys().next().value as string);
+      if (!previous && runs.size > maxRuns) forget(runs.keys().next().value as string);
+      if (run.status !== 'running' && !finished.includes(run.runId)) {
+        finished.push(run.runId);
+        if (finished.length > maxEventRuns) events.delete(finished.shift() as string);
+      }
     },
     async getRun(runId) {
       const run = runs.get(runId);

@@ -102,3 +102,55 @@ describe('the memory store’s events of runs it does not hold', () => {
     expect(await store.events('y')).toHaveLength(1);
   });
 });
+
+describe('the memory store’s events of finished runs', () => {
+  const started = (runId: string) => ({
+    runId,
+    org: 'esa',
+    task: 'check',
+    entry: 'ceo',
+    status: 'running' as const,
+    startedAt: 1,
+  });
+  const event = (runId: string): RunEvent => ({
+    type: 'model-call-start',
+    runId,
+    agent: 'ceo',
+    at: 1,
+    sessionId: `${runId}-s`,
+    turn: 1,
+  });
+
+  it('keeps the events of runs in progress and of the maxEventRuns most recent finished ones', async () => {
+    const store = createMemoryStore({ maxEventRuns: 2 });
+    const runIds = ['r1', 'r2', 'r3', 'r4'];
+    for (const runId of runIds) {
+      await store.saveRun(started(runId));
+      await store.appendEvents([event(runId), event(runId)]);
+    }
+    // Finishing order, not starting order, decides: r3 ends first, then r1, r4; r2 still runs.
+    for (const runId of ['r3', 'r1', 'r4'])
+      await store.saveRun({ ...started(runId), status: 'completed', endedAt: 2 });
+
+    expect(await store.events('r3')).toEqual([]);
+    expect(await store.events('r1')).toHaveLength(2);
+    expect(await store.events('r4')).toHaveLength(2);
+    expect(await store.events('r2')).toHaveLength(2);
+    // The records stay: only the events of older finished runs go.
+    expect((await store.getRun('r3'))?.status).toBe('completed');
+    expect(await store.listRuns(10)).toHaveLength(4);
+  });
+
+  it('counts a run once when it is saved as finished twice', async () => {
+    const store = createMemoryStore({ maxEventRuns: 2 });
+    for (const runId of ['a', 'b']) {
+      await store.saveRun(started(runId));
+      await store.appendEvents([event(runId)]);
+      await store.saveRun({ ...started(runId), status: 'failed', endedAt: 2 });
+    }
+    await store.saveRun({ ...started('b'), status: 'failed', endedAt: 3 });
+
+    expect(await store.events('a')).toHaveLength(1);
+    expect(await store.events('b')).toHaveLength(1);
+  });
+});
