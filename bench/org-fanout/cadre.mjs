@@ -1,6 +1,8 @@
 // Row "cadre": the repository's compiled runtime (dist/, built by `npm run build` at the root)
-// with its in-memory bus and store, a ScriptedModel for the fake model and a ToolHost whose only
-// tool is the leaves' `probe`. Non-leaves delegate with cadre's own `delegate_task` tool.
+// through its `cadre/runtime` entry (the runtime without the YAML loader and zod: the org is
+// built in code here), with its in-memory bus and store, a fake model implementing cadre's
+// `Model` interface (as the peers' rows implement theirs) and a ToolHost whose only tool is the
+// leaves' `probe`. Non-leaves delegate with cadre's own `delegate_task` tool.
 //
 // Agent ids in cadre are kebab-case, so the spec's names map to ids (R → r, C1 → c1,
 // C1_L1 → c1-l1); the fake model maps the id back and decides with the spec's name, so a
@@ -25,20 +27,15 @@ import {
 } from './workload.mjs';
 import { runProtocol } from './workload.mjs';
 
-const dist = new URL('../../dist/src/', import.meta.url);
-for (const file of ['index.js', 'testing.js']) {
-  if (!existsSync(new URL(file, dist))) {
-    console.error(
-      `cadre is not built: ${fileURLToPath(new URL(file, dist))} is missing. ` +
-        'Run `npm run build` at the repository root first (or `npm run bench:org-fanout`).',
-    );
-    process.exit(1);
-  }
+const entry = new URL('../../dist/src/runtime-entry.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error(
+    `cadre is not built: ${fileURLToPath(entry)} is missing. ` +
+      'Run `npm run build` at the repository root first (or `npm run bench:org-fanout`).',
+  );
+  process.exit(1);
 }
-const { createMemoryBus, createMemoryStore, createRuntime } = await import(
-  new URL('index.js', dist).href
-);
-const { ScriptedModel, toolResultsOf } = await import(new URL('testing.js', dist).href);
+const { createMemoryBus, createMemoryStore, createRuntime } = await import(entry.href);
 
 /** Spec name → cadre id (R → r, C1 → c1, C1_L1 → c1-l1), and back. */
 const idOf = (name) => name.toLowerCase().replace('_', '-');
@@ -77,19 +74,55 @@ const org = {
   rule_set_files: {},
 };
 
-/** The fake model: latency, then the tool results of the conversation, then the decision. */
-const model = new ScriptedModel(async (request) => {
-  await modelLatency();
-  const turn = decide(nameOf.get(request.agent), toolResultsOf(request));
-  if (turn.type === 'final') return { text: turn.text };
-  if (turn.type === 'probe') return { tools: [{ name: 'probe', input: {} }] };
-  return {
-    tools: turn.calls.map(({ child, input }) => ({
-      name: 'delegate_task',
-      input: { to: idOf(child), task: input },
-    })),
-  };
-});
+/** The text of every tool result in a request's conversation, in order. */
+function toolResultsOf(request) {
+  const results = [];
+  for (const message of request.messages) {
+    if (typeof message.content === 'string') continue;
+    for (const block of message.content)
+      if (block.type === 'tool_result') results.push(block.content);
+  }
+  return results;
+}
+
+const usage = {
+  input_tokens: 1,
+  output_tokens: 1,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+};
+let toolUseIds = 0;
+/** cadre's `Model` interface: latency, then the tool results of the conversation, then the decision. */
+const model = {
+  name: 'org-fanout',
+  async turn(request) {
+    await modelLatency();
+    const turn = decide(nameOf.get(request.agent), toolResultsOf(request));
+    const toolUse = (name, input) => ({
+      type: 'tool_use',
+      id: `toolu_${(toolUseIds += 1)}`,
+      name,
+      input,
+    });
+    const content =
+      turn.type === 'final'
+        ? [{ type: 'text', text: turn.text }]
+        : turn.type === 'probe'
+          ? [toolUse('probe', {})]
+          : turn.calls.map(({ child, input }) =>
+              toolUse('delegate_task', { to: idOf(child), task: input }),
+            );
+    return {
+      content,
+      stopReason: turn.type === 'final' ? 'end_turn' : 'tool_use',
+      usage,
+      model: request.model,
+      latencyMs: 0,
+      costUsd: 0,
+      attempts: 1,
+    };
+  },
+};
 
 /** Probes per run, as the tool host saw them. */
 const probesByRun = new Map();
@@ -146,7 +179,6 @@ await runProtocol('cadre', async (index) => {
   counters.delegations += seen.delegations;
   const probes = probesByRun.get(handle.runId) ?? 0;
   probesByRun.delete(handle.runId);
-  model.calls.length = 0; // ScriptedModel records every request; keep the bench's memory flat.
   const expected = { modelCalls: 26, delegateCalls: 12, delegations: 12, probeCalls: 9 };
   const wrong = Object.entries(expected)
     .filter(([key, value]) => seen[key] !== value)
