@@ -26,17 +26,25 @@ export function redactSecrets(text: string): string {
   );
 }
 
-/** Removes secrets from every string inside a JSON-like value. */
+const secretKey = /pass(word)?|secret|token|api[_-]?key/i;
+
+/**
+ * Removes secrets from every string inside a JSON-like value. What holds no secret comes back
+ * as it is (the same object, not a copy); what does is copied with the secrets replaced, and the
+ * value given is never changed.
+ */
 export function redactValue<T>(value: T): T {
   if (typeof value === 'string') return redactSecrets(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactValue(item)) as T;
+  if (Array.isArray(value)) {
+    const unchanged = value.every((item: unknown) => redactValue(item) === item);
+    return unchanged ? value : (value.map((item: unknown) => redactValue(item)) as T);
+  }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        key,
-        /pass(word)?|secret|token|api[_-]?key/i.test(key) ? redacted : redactValue(item),
-      ]),
-    ) as T;
+    const entries = Object.entries(value);
+    const cleanOf = ([key, item]: [string, unknown]): unknown =>
+      secretKey.test(key) ? redacted : redactValue(item);
+    if (entries.every((entry) => cleanOf(entry) === entry[1])) return value;
+    return Object.fromEntries(entries.map((entry) => [entry[0], cleanOf(entry)])) as T;
   }
   return value;
 }

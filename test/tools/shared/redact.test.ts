@@ -39,4 +39,36 @@ describe('secret redaction', () => {
       nested: [{ apiKey: '[redacted]' }],
     });
   });
+
+  it('gives back a value without secrets as it is, and copies one with secrets without changing it', () => {
+    const clean = { sql: 'select 1', limits: [1, 2, { rows: 5 }], nested: { note: 'no secret' } };
+    expect(redactValue(clean)).toBe(clean);
+
+    const holding = { sql: 'select 1', nested: [{ note: 'fine' }, { token: 'abc' }], n: 3 };
+    const before = structuredClone(holding);
+    const copy = redactValue(holding);
+
+    expect(copy).toEqual({
+      sql: 'select 1',
+      nested: [{ note: 'fine' }, { token: '[redacted]' }],
+      n: 3,
+    });
+    expect(copy).not.toBe(holding);
+    expect(holding).toEqual(before);
+    // The parts that held nothing are shared; the path to the secret is new.
+    expect(copy.nested[0]).toBe(holding.nested[0]);
+    expect(copy.nested[1]).not.toBe(holding.nested[1]);
+  });
+
+  it('keeps an own __proto__ key as a plain key of the copy', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "password": "x"}') as Record<
+      string,
+      unknown
+    >;
+    const copy = redactValue(parsed);
+
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'password']);
+    expect(copy.password).toBe('[redacted]');
+  });
 });
