@@ -22,12 +22,15 @@ export interface WatchedRequest {
 /**
  * Starts watching a request an agent sent (a task, a question, an escalation): the engine may
  * escalate it at once (a severity rule, a ladder) and arms its deadline. A request already
- * watched (a resumed run replaying the turn that sent it) is left as it is.
+ * watched (a resumed run replaying the turn that sent it) is left as it is, and one whose asker
+ * works under no rule set is not watched at all.
  */
 export function watchRequest(kernel: Kernel, run: RunContext, message: A2AMessage): void {
   if (kernel.watched.has(message.messageId)) return;
   const state = requestFromMessage(message);
   if (!state) return;
+  // An asker under no rule set has no deadline, strike or ladder that could ever fire.
+  if (contextOf(kernel.org, state).rules === undefined) return;
   kernel.watched.set(message.messageId, { state, message });
   apply(kernel, run, message.messageId, onSend(kernel.org, state, kernel.now()));
 }
