@@ -199,8 +199,9 @@ function usableParts(value: unknown): Partial<OrgFile> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
   const usable: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+    // Own keys only: a field named `toString` or `constructor` is no field of the schema.
+    if (!Object.hasOwn(OrgFile.shape, key)) continue;
     const schema = OrgFile.shape[key as keyof typeof OrgFile.shape];
-    if (!schema) continue;
     const parsed = schema.safeParse(field);
     if (parsed.success) {
       usable[key] = parsed.data;

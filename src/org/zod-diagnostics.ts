@@ -43,8 +43,14 @@ export function allowedKeysAt(schema: z.ZodType, path: ValuePath): string[] {
     const next: z.ZodType[] = [];
     for (const candidate of current) {
       const definition = definitionOf(candidate);
-      if (definition.type === 'object' && typeof step === 'string' && definition.shape?.[step]) {
-        next.push(...unwrap(definition.shape[step]));
+      const shape = definition.shape;
+      if (
+        definition.type === 'object' &&
+        typeof step === 'string' &&
+        shape &&
+        Object.hasOwn(shape, step)
+      ) {
+        next.push(...unwrap(shape[step] as z.ZodType));
       } else if (definition.type === 'array' && typeof step === 'number' && definition.element) {
         next.push(...unwrap(definition.element));
       } else if (definition.type === 'record' && definition.valueType) {

@@ -45,6 +45,8 @@ const yamlText = fc.oneof(
         '\n',
         '#',
         '__proto__: 1',
+        'toString: ',
+        'constructor: 1',
         'reports_to: ',
         'peers:',
         'x',
@@ -76,6 +78,29 @@ describe('random YAML', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('reports fields named after Object.prototype members as unknown, in org.yaml and agent files', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['agents/acme/org.yaml', 'toString: ""', /unknown key 'toString'/],
+      ['agents/acme/org.yaml', 'valueOf: 1', /unknown key 'valueOf'/],
+      ['agents/acme/layer-1.yaml', 'hasOwnProperty: 1', /hasOwnProperty/],
+      ['agents/acme/org.yaml', 'constructor: 1', /the key 'constructor' is not allowed/],
+    ];
+    for (const [file, line, expected] of cases) {
+      await writeFile(join(dir, file), `${smallOrg[file] ?? ''}\n${line}\n`);
+      try {
+        const loaded = await loadOrg(join(dir, 'agents/acme'));
+        const errors = loaded.diagnostics.filter((entry) => entry.severity === 'error');
+
+        expect(errors.map((entry) => entry.message).join('\n'), `${file}: ${line}`).toMatch(
+          expected,
+        );
+        for (const entry of errors) expect(entry.line).toBeGreaterThanOrEqual(1);
+      } finally {
+        await writeFile(join(dir, file), smallOrg[file] ?? '');
+      }
+    }
   });
 
   it('never throws from loading an org whose agent file or org.yaml is random', async () => {
