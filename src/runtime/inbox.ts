@@ -33,12 +33,13 @@ export async function startSession(
       : request.kind === 'question'
         ? `Question from ${asker}`
         : `Escalation (${request.severity}${request.tags.length > 0 ? `, ${request.tags.join(', ')}` : ''}) from ${asker}`;
+  const chain = chainOf(request);
   const session: SessionState = {
     id,
     runId: run.runId,
     agent,
     request,
-    chain: chainOf(request).includes(agent.id) ? chainOf(request) : [...chainOf(request), agent.id],
+    chain: chain.includes(agent.id) ? chain : [...chain, agent.id],
     messages: [
       ...(request.messageId === run.requestId
         ? run.history.flatMap((exchange): ModelMessage[] => [
@@ -71,7 +72,8 @@ export async function startSession(
   if (kernel.durable) await kernel.checkpoint(session);
   kernel.markHandled(request);
   if (agent.human) await askPersonInPlace(kernel, run, session, heading);
-  else await runTurn(kernel, run, session);
+  // Returned, not awaited: the session's opening frame ends here instead of waiting out the turn.
+  else return runTurn(kernel, run, session);
 }
 
 /** Puts an answer into the session that waits on it; the session goes on once every request it sent is answered. */
@@ -118,7 +120,7 @@ export async function resume(kernel: Kernel, run: RunContext, message: A2AMessag
   );
   if (kernel.durable) await kernel.checkpoint(session);
   kernel.markHandled(message);
-  await continueIfComplete(kernel, run, session);
+  return continueIfComplete(kernel, run, session);
 }
 
 /** The bus handler of one agent's inbox (or the person's): idempotent on messageId. */

@@ -42,25 +42,27 @@ export async function answer(
   if (kernel.durable) await kernel.checkpoint(session);
 }
 
+/** Ends a session a guard stopped: the guard trips, and the asker gets a failed answer saying why. */
+function stopByGuard(
+  kernel: Kernel,
+  run: RunContext,
+  session: SessionState,
+  guard: GuardName,
+  detail: string,
+): Promise<void> {
+  session.status = 'stopped';
+  kernel.tripGuard(run, session, guard, detail);
+  return answer(kernel, run, session, `Stopped by the ${guard} guard: ${detail}`, true);
+}
+
 /** Runs one model turn of a session, after checking its guards; then its tool calls, or its answer. */
 export async function runTurn(
   kernel: Kernel,
   run: RunContext,
   session: SessionState,
 ): Promise<void> {
-  const {
-    org,
-    model,
-    now,
-    limiter,
-    maxOutputTokens,
-    limits,
-    emit,
-    toolsOf,
-    systemOf,
-    endRun,
-    tripGuard,
-  } = kernel;
+  const { org, model, now, limiter, maxOutputTokens, limits, emit, toolsOf, systemOf, endRun } =
+    kernel;
   if (run.done || run.controller.signal.aborted) return;
   const agent = session.agent;
   const maxTurns = agent.limits.max_turns ?? limits.max_turns ?? 20;
@@ -71,20 +73,30 @@ export async function runTurn(
     run.totals.outputTokens +
     run.totals.cacheReadTokens +
     run.totals.cacheWriteTokens;
-  const stop = (guard: GuardName, detail: string) => {
-    session.status = 'stopped';
-    tripGuard(run, session, guard, detail);
-    return answer(kernel, run, session, `Stopped by the ${guard} guard: ${detail}`, true);
-  };
   if (session.turns >= maxTurns)
-    return stop('max-turns', `${agent.id} used its ${maxTurns} model turns on this task`);
+    return stopByGuard(
+      kernel,
+      run,
+      session,
+      'max-turns',
+      `${agent.id} used its ${maxTurns} model turns on this task`,
+    );
   if (maxTokens !== undefined && session.tokens >= maxTokens)
-    return stop(
+    return stopByGuard(
+      kernel,
+      run,
+      session,
       'max-tokens',
       `${agent.id} used ${session.tokens} of its ${maxTokens} tokens on this task`,
     );
   if (maxRunTokens !== undefined && runTokens >= maxRunTokens)
-    return stop('max-run-tokens', `the run used ${runTokens} of its ${maxRunTokens} tokens`);
+    return stopByGuard(
+      kernel,
+      run,
+      session,
+      'max-run-tokens',
+      `the run used ${runTokens} of its ${maxRunTokens} tokens`,
+    );
 
   session.turns += 1;
   session.status = 'running';
@@ -200,17 +212,15 @@ export async function runTurn(
     usage.cache_creation_input_tokens +
     usage.cache_read_input_tokens;
   session.tokens += tokens;
-  Object.assign(run.totals, {
-    modelCalls: run.totals.modelCalls + 1,
-    inputTokens: run.totals.inputTokens + usage.input_tokens,
-    outputTokens: run.totals.outputTokens + usage.output_tokens,
-    cacheReadTokens: run.totals.cacheReadTokens + usage.cache_read_input_tokens,
-    cacheWriteTokens: run.totals.cacheWriteTokens + usage.cache_creation_input_tokens,
-    costUsd: run.totals.costUsd + response.costUsd,
-  });
-  const toolUses = response.content.filter(
-    (block): block is ToolUseBlock => block.type === 'tool_use',
-  );
+  const totals = run.totals;
+  totals.modelCalls += 1;
+  totals.inputTokens += usage.input_tokens;
+  totals.outputTokens += usage.output_tokens;
+  totals.cacheReadTokens += usage.cache_read_input_tokens;
+  totals.cacheWriteTokens += usage.cache_creation_input_tokens;
+  totals.costUsd += response.costUsd;
+  const toolUses: ToolUseBlock[] = [];
+  for (const block of response.content) if (block.type === 'tool_use') toolUses.push(block);
   emit(run, {
     type: 'model-call-end',
     runId: run.runId,
@@ -232,16 +242,15 @@ export async function runTurn(
       response.content.length > 0 ? response.content : [{ type: 'text', text: '(no answer)' }],
   });
   session.toolOrder = toolUses.map((use) => use.id);
-  session.results = new Map();
+  session.results.clear();
   // The turn is on record before anything it asked for happens: a resumed run replays its
   // tool calls (messages under the ids they had) instead of asking the model again.
   if (kernel.durable) await kernel.checkpoint(session);
   if (toolUses.length === 0) {
-    await answer(kernel, run, session, finalText(response.content), false);
-    return;
+    return answer(kernel, run, session, finalText(response.content), false);
   }
   await Promise.all(toolUses.map((use) => callTool(kernel, run, session, use)));
-  await continueIfComplete(kernel, run, session);
+  return continueIfComplete(kernel, run, session);
 }
 
 /** Sends the tool results back to the model once every tool call of the turn has its result. */
@@ -269,10 +278,10 @@ export async function continueIfComplete(
   );
   session.messages.push({ role: 'user', content: results });
   session.toolOrder = [];
-  session.results = new Map();
+  session.results.clear();
   session.status = 'running';
   if (kernel.durable) await kernel.checkpoint(session);
-  await runTurn(kernel, run, session);
+  return runTurn(kernel, run, session);
 }
 
 /** The text of a final turn: its text blocks joined, or "(no answer)". */

@@ -56,10 +56,10 @@ export function recordResult(
   content: string,
   isError: boolean,
 ): void {
-  session.results.set(toolUseId, {
-    type: 'tool_result',
-    tool_use_id: toolUseId,
-    content,
-    ...(isError ? { is_error: true } : {}),
-  });
+  session.results.set(
+    toolUseId,
+    isError
+      ? { type: 'tool_result', tool_use_id: toolUseId, content, is_error: true }
+      : { type: 'tool_result', tool_use_id: toolUseId, content },
+  );
 }
