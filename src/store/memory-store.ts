@@ -17,9 +17,10 @@ export interface MemoryStoreOptions {
   maxRuns?: number;
   /**
    * The most recent finished runs whose events it keeps besides those of the runs in progress
-   * (3; at most `maxRuns`). A run's events are what its handle streams; holding every finished
-   * run's events would keep them alive long after anyone reads them, which in a busy process
-   * is most of its heap. `events()` of an older run gives `[]`; its record stays.
+   * (0 unless given; at most `maxRuns`). A run's events are for its handle's stream while it
+   * runs and for a durable store afterwards: holding finished runs' events in memory keeps them
+   * alive long after anyone reads them, which in a busy process is most of what its heap holds.
+   * `events()` of a run whose events went gives `[]`; its record stays.
    */
   maxEventRuns?: number;
 }
@@ -27,11 +28,11 @@ export interface MemoryStoreOptions {
 /**
  * A Store in memory: one process, nothing kept after it ends. It keeps the `maxRuns` most
  * recent runs with their messages, sessions, requests and escalations, and the events of the
- * runs in progress and of the `maxEventRuns` most recent finished ones.
+ * runs in progress (and of the `maxEventRuns` most recent finished ones).
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const maxRuns = options.maxRuns ?? 100;
-  const maxEventRuns = Math.min(options.maxEventRuns ?? 3, maxRuns);
+  const maxEventRuns = Math.min(options.maxEventRuns ?? 0, maxRuns);
   const runs = new Map<string, RunRecord>();
   const events = new Map<string, RunEvent[]>();
   const messages = new Map<string, MessageRecord>();
@@ -62,8 +63,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       list.push(event);
       return;
     }
+    const run = runs.get(event.runId);
+    // A finished run whose events went (its last events can arrive after its record is saved).
+    if (run !== undefined && run.status !== 'running') return;
     events.set(event.runId, [event]);
-    if (runs.has(event.runId)) return;
+    if (run !== undefined) return;
     // Events of a run the store does not hold (never saved, or forgotten while it still ran)
     // are kept for the most recent `maxRuns` such runs only.
     unsaved.push(event.runId);

@@ -17,13 +17,13 @@ const accepted =
  * Opens the store a URL names (what `CADRE_STORE_URL` holds): nothing or an empty string →
  * SQLite at `<cwd>/.cadre/state.db`; `sqlite:<path>` or a path ending in `.db` → SQLite there
  * (relative to `cwd`); `postgres://…` or `postgresql://…` → PostgreSQL; `memory:` → the memory
- * store. Anything else is a `store-url-invalid` error listing what is accepted.
+ * store, keeping the events of every run it keeps (this process is there to be asked about them). Anything else is a `store-url-invalid` error listing what is accepted.
  */
 export async function openStore(url: string | undefined, options: { cwd: string }): Promise<Store> {
   const value = url?.trim() ?? '';
   const file = (path: string) => (isAbsolute(path) ? path : resolve(options.cwd, path));
   if (value === '') return openSqliteStore(file(defaultStoreFile));
-  if (value === 'memory:') return createMemoryStore();
+  if (value === 'memory:') return createMemoryStore({ maxEventRuns: Infinity });
   if (/^postgres(ql)?:\/\//i.test(value)) return openPostgresStore(value);
   if (/^sqlite:/i.test(value)) {
     const path = value.slice('sqlite:'.length);

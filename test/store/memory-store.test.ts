@@ -141,6 +141,20 @@ describe('the memory store’s events of finished runs', () => {
     expect(await store.listRuns(10)).toHaveLength(4);
   });
 
+  it('keeps no events of a finished run by default, also those that arrive after its record', async () => {
+    const store = createMemoryStore();
+    await store.saveRun(started('r1'));
+    await store.appendEvents([event('r1')]);
+    expect(await store.events('r1')).toHaveLength(1);
+
+    await store.saveRun({ ...started('r1'), status: 'completed', endedAt: 2 });
+    // The runtime saves the record and then writes the run's last batch (its run-end event).
+    await store.appendEvents([event('r1')]);
+
+    expect(await store.events('r1')).toEqual([]);
+    expect((await store.getRun('r1'))?.status).toBe('completed');
+  });
+
   it('counts a run once when it is saved as finished twice', async () => {
     const store = createMemoryStore({ maxEventRuns: 2 });
     for (const runId of ['a', 'b']) {
