@@ -16,23 +16,31 @@ export interface MemoryStoreOptions {
   /** The most recent runs it keeps, with their messages, sessions, requests and escalations (100). */
   maxRuns?: number;
   /**
-   * The most recent finished runs whose events it keeps besides those of the runs in progress
-   * (0 unless given; at most `maxRuns`). A run's events are for its handle's stream while it
-   * runs and for a durable store afterwards: holding finished runs' events in memory keeps them
-   * alive long after anyone reads them, which in a busy process is most of what its heap holds.
-   * `events()` of a run whose events went gives `[]`; its record stays.
+   * Whose events it keeps: `'none'` (the default), `'all'` (those of every run it keeps), or a
+   * number n: those of the runs in progress and of the n most recent finished runs. A run's
+   * events are for its handle's stream while it runs and for a durable store afterwards:
+   * holding them in memory as well keeps them alive long after anyone reads them, which in a
+   * busy process is most of what its heap holds. `events()` of a run whose events it does not
+   * keep gives `[]`; the run's record stays.
    */
-  maxEventRuns?: number;
+  keepEvents?: 'none' | 'all' | number;
 }
 
 /**
  * A Store in memory: one process, nothing kept after it ends. It keeps the `maxRuns` most
- * recent runs with their messages, sessions, requests and escalations, and the events of the
- * runs in progress (and of the `maxEventRuns` most recent finished ones).
+ * recent runs with their messages, sessions, requests and escalations, and the events
+ * `keepEvents` says.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const maxRuns = options.maxRuns ?? 100;
-  const maxEventRuns = Math.min(options.maxEventRuns ?? 0, maxRuns);
+  const keepEvents = options.keepEvents ?? 'none';
+  /** How many finished runs keep their events (-1: no run keeps any). */
+  const maxEventRuns =
+    keepEvents === 'none'
+      ? -1
+      : keepEvents === 'all'
+        ? maxRuns
+        : Math.min(Math.max(0, keepEvents), maxRuns);
   const runs = new Map<string, RunRecord>();
   const events = new Map<string, RunEvent[]>();
   const messages = new Map<string, MessageRecord>();
@@ -96,6 +104,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         .map(copy);
     },
     async appendEvents(batch) {
+      if (maxEventRuns < 0) return;
       for (const event of batch) appendEvent(event);
     },
     async events(runId) {

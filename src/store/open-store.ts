@@ -23,7 +23,7 @@ export async function openStore(url: string | undefined, options: { cwd: string 
   const value = url?.trim() ?? '';
   const file = (path: string) => (isAbsolute(path) ? path : resolve(options.cwd, path));
   if (value === '') return openSqliteStore(file(defaultStoreFile));
-  if (value === 'memory:') return createMemoryStore({ maxEventRuns: Infinity });
+  if (value === 'memory:') return createMemoryStore({ keepEvents: 'all' });
   if (/^postgres(ql)?:\/\//i.test(value)) return openPostgresStore(value);
   if (/^sqlite:/i.test(value)) {
     const path = value.slice('sqlite:'.length);

@@ -30,8 +30,8 @@ async function start(
   const { org, remove } = await loadTestOrg(agents, orgLines);
   const model = new ScriptedModel(decide);
   const bus = createMemoryBus({ redeliveryDelayMs: 1 });
-  // Keeps finished runs' events (the default keeps only those of runs in progress): the tests read them.
-  const store = createMemoryStore({ maxEventRuns: Infinity });
+  // Keeps runs' events (the default keeps none): the tests read them.
+  const store = createMemoryStore({ keepEvents: 'all' });
   const runtime = createRuntime({ org, model, bus, store, toolHost: createRehearsalToolHost() });
   cleanups.push(
     remove,

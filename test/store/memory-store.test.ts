@@ -5,7 +5,7 @@ import { makeMessage } from '../helpers/a2a-message.js';
 import type { RunEvent } from '../../src/runtime/run-event.js';
 
 // The memory store keeps nothing after close, so it gets no `reopen` and no durability tests.
-storeContract('memory', async () => createMemoryStore());
+storeContract('memory', async () => createMemoryStore({ keepEvents: 'all' }));
 
 describe('the memory store’s window of runs', () => {
   it('forgets the oldest run and everything of it beyond maxRuns, and keeps the others whole', async () => {
@@ -70,7 +70,7 @@ describe('the memory store’s window of runs', () => {
 
 describe('the memory store’s events of runs it does not hold', () => {
   it('keeps them for the most recent maxRuns such runs only, also for a run forgotten while it still ran', async () => {
-    const store = createMemoryStore({ maxRuns: 2 });
+    const store = createMemoryStore({ maxRuns: 2, keepEvents: 'all' });
     const event = (runId: string): RunEvent => ({
       type: 'run-start',
       runId,
@@ -121,8 +121,8 @@ describe('the memory store’s events of finished runs', () => {
     turn: 1,
   });
 
-  it('keeps the events of runs in progress and of the maxEventRuns most recent finished ones', async () => {
-    const store = createMemoryStore({ maxEventRuns: 2 });
+  it('keeps the events of runs in progress and of the n most recent finished ones with keepEvents n', async () => {
+    const store = createMemoryStore({ keepEvents: 2 });
     const runIds = ['r1', 'r2', 'r3', 'r4'];
     for (const runId of runIds) {
       await store.saveRun(started(runId));
@@ -141,8 +141,17 @@ describe('the memory store’s events of finished runs', () => {
     expect(await store.listRuns(10)).toHaveLength(4);
   });
 
-  it('keeps no events of a finished run by default, also those that arrive after its record', async () => {
+  it('keeps no events by default; a run’s record stays', async () => {
     const store = createMemoryStore();
+    await store.saveRun(started('r1'));
+    await store.appendEvents([event('r1'), event('r1')]);
+
+    expect(await store.events('r1')).toEqual([]);
+    expect((await store.getRun('r1'))?.status).toBe('running');
+  });
+
+  it('keeps the events of runs in progress only with keepEvents 0, not a finished run’s late ones', async () => {
+    const store = createMemoryStore({ keepEvents: 0 });
     await store.saveRun(started('r1'));
     await store.appendEvents([event('r1')]);
     expect(await store.events('r1')).toHaveLength(1);
@@ -155,8 +164,22 @@ describe('the memory store’s events of finished runs', () => {
     expect((await store.getRun('r1'))?.status).toBe('completed');
   });
 
+  it('keeps the events of every run it keeps with keepEvents all, until the run is forgotten', async () => {
+    const store = createMemoryStore({ keepEvents: 'all', maxRuns: 2 });
+    for (const runId of ['a', 'b', 'c']) {
+      await store.saveRun(started(runId));
+      await store.appendEvents([event(runId)]);
+      await store.saveRun({ ...started(runId), status: 'completed', endedAt: 2 });
+      await store.appendEvents([event(runId)]);
+    }
+
+    expect(await store.events('a')).toEqual([]);
+    expect(await store.events('b')).toHaveLength(2);
+    expect(await store.events('c')).toHaveLength(2);
+  });
+
   it('counts a run once when it is saved as finished twice', async () => {
-    const store = createMemoryStore({ maxEventRuns: 2 });
+    const store = createMemoryStore({ keepEvents: 2 });
     for (const runId of ['a', 'b']) {
       await store.saveRun(started(runId));
       await store.appendEvents([event(runId)]);
