@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { Connection, Submittable } from 'pg';
+import { backendRouterOf } from './backend-router.js';
+import type { DirectReceiver } from './backend-router.js';
 import { encodeFixedStatement, encodeStatement, syncMessage } from './wire-messages.js';
 
 /** A column of a statement's result: its name and type oid. */
@@ -19,6 +21,18 @@ export interface CappedResult {
   /** Whether the statement had more rows than the cap. */
   truncated: boolean;
 }
+
+/** The backend messages a CappedQuery takes straight off the socket (see BackendRouter). */
+const parseComplete = 0x31; // '1'
+const bindComplete = 0x32; // '2'
+const noData = 0x6e; // 'n'
+const rowDescription = 0x54; // 'T'
+const dataRow = 0x44; // 'D'
+const commandComplete = 0x43; // 'C'
+const portalSuspended = 0x73; // 's'
+const emptyQuery = 0x49; // 'I'
+
+type ValueParser = (value: string) => unknown;
 
 interface FieldDescription {
   name: string;
@@ -50,8 +64,13 @@ interface WireConnection {
  * The `before` and `after` statements and the Sync go in the same socket write: one round trip
  * in all. An error anywhere makes the server skip the rest up to the Sync, so an `after`
  * statement such as `ROLLBACK` does not run then: the caller cleans up on the error path.
+ *
+ * On a client with a BackendRouter (see `guardResultSize`), the query reads its rows, row
+ * description and command tags straight off the socket; pg still gets everything else (errors,
+ * notices, COPY, ReadyForQuery). Without one, pg parses every message and calls the handle*
+ * methods, with the same outcome.
  */
-export class CappedQuery implements Submittable {
+export class CappedQuery implements Submittable, DirectReceiver {
   readonly #text: string;
   readonly #maxRows: number;
   readonly #before: readonly string[];
@@ -60,7 +79,7 @@ export class CappedQuery implements Submittable {
   #step = 0;
   #settled = false;
   #columns: ResultColumn[] = [];
-  #parsers: ((value: string) => unknown)[] = [];
+  #parsers: ValueParser[] = [];
   #rows: unknown[][] = [];
   #command: string | undefined;
   #rowCount: number | undefined;
@@ -112,8 +131,87 @@ export class CappedQuery implements Submittable {
       return error instanceof Error ? error : new Error(String(error));
     }
     if (!wire.stream.writable) return new Error('the connection to PostgreSQL is closed');
+    backendRouterOf(connection)?.route(this);
     wire.stream.write(messages);
     return undefined;
+  }
+
+  /**
+   * A backend message straight off the socket, while this query routes them (BackendRouter):
+   * takes the ones it knows, decoded as pg decodes them (UTF-8 text), and leaves the rest to pg.
+   */
+  receiveMessage(type: number, message: Buffer, start: number, end: number): boolean {
+    switch (type) {
+      case parseComplete:
+      case bindComplete:
+      case noData:
+        // pg does nothing with these for an unnamed statement.
+        return true;
+      case dataRow:
+        this.#receiveDataRow(message, start);
+        return true;
+      case rowDescription:
+        this.#receiveRowDescription(message, start);
+        return true;
+      case commandComplete:
+        this.handleCommandComplete({ text: message.toString('utf8', start, end - 1) });
+        return true;
+      case portalSuspended:
+        this.handlePortalSuspended();
+        return true;
+      case emptyQuery:
+        this.handleEmptyQuery();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** RowDescription: int16 count, then per field its name, table oid, column, type oid, … */
+  #receiveRowDescription(message: Buffer, start: number): void {
+    const count = message.readInt16BE(start);
+    const columns: ResultColumn[] = [];
+    const parsers: ValueParser[] = [];
+    let at = start + 2;
+    for (let index = 0; index < count; index += 1) {
+      const nameEnd = message.indexOf(0, at);
+      const name = message.toString('utf8', at, nameEnd);
+      // After the name's NUL: table oid (4), column number (2), then the type oid.
+      const dataTypeId = message.readUInt32BE(nameEnd + 7);
+      columns.push({ name, dataTypeId });
+      parsers.push(pg.types.getTypeParser(dataTypeId, 'text') as ValueParser);
+      // type oid (4), type size (2), type modifier (4), format (2).
+      at = nameEnd + 7 + 12;
+    }
+    this.#columns = columns;
+    this.#parsers = parsers;
+  }
+
+  /** DataRow: int16 count, then per value its int32 length (-1: NULL) and bytes. */
+  #receiveDataRow(message: Buffer, start: number): void {
+    if (this.#rows.length >= this.#maxRows) {
+      this.#truncated = true;
+      return;
+    }
+    try {
+      const count = message.readInt16BE(start);
+      const row: unknown[] = [];
+      let at = start + 2;
+      for (let index = 0; index < count; index += 1) {
+        const length = message.readInt32BE(at);
+        at += 4;
+        if (length < 0) {
+          row.push(null);
+          continue;
+        }
+        const value = message.toString('utf8', at, at + length);
+        at += length;
+        row.push((this.#parsers[index] ?? String)(value));
+      }
+      this.#rows.push(row);
+    } catch (error) {
+      this.#failure ??= error instanceof Error ? error : new Error(String(error));
+    }
   }
 
   /** Whether the messages arriving now belong to the capped statement. */
@@ -126,10 +224,10 @@ export class CappedQuery implements Submittable {
   /** The result's columns: their names and type parsers. */
   handleRowDescription(message: { fields: FieldDescription[] }): void {
     const columns: ResultColumn[] = [];
-    const parsers: ((value: string) => unknown)[] = [];
+    const parsers: ValueParser[] = [];
     for (const field of message.fields) {
       columns.push({ name: field.name, dataTypeId: field.dataTypeID });
-      parsers.push(pg.types.getTypeParser(field.dataTypeID, 'text') as (value: string) => unknown);
+      parsers.push(pg.types.getTypeParser(field.dataTypeID, 'text') as ValueParser);
     }
     this.#columns = columns;
     this.#parsers = parsers;

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Grant } from '../../src/org/agent-schema.js';
 import { runCappedStatement } from './capped-query.js';
+import { ClientPool } from './client-pool.js';
 import type { CappedResult } from './capped-query.js';
 import { namedColumns } from './column-types.js';
 import type { NamedColumn } from './column-types.js';
@@ -38,34 +39,36 @@ const readOnlyTransaction = { before: ['BEGIN READ ONLY'], after: ['ROLLBACK'] }
 export const applicationName = 'cadre-psql';
 
 /**
- * A pg pool whose connections are always handed back clean: each use runs on a checked-out
- * client that is left outside any transaction (rolled back) and, above the read grant, reset
- * (`DISCARD ALL`) afterwards; a client that failed or could not be cleaned is discarded
- * instead of returned to the pool. The timeouts, the read grant's read-only default and
+ * A pool of pg clients (ClientPool) whose connections are always handed back clean: each use
+ * runs on a checked-out client that is left outside any transaction (rolled back) and, above
+ * the read grant, reset (`DISCARD ALL`) afterwards; a client that failed or could not be
+ * cleaned is closed instead of returned to the pool. Each connection's socket has a
+ * BackendRouter with the result-size guard (see `guardResultSize`). The timeouts, the read grant's read-only default and
  * `standard_conforming_strings` are startup settings of every connection (see
  * `sessionSettings`).
  */
 export class PsqlDatabase {
-  readonly #pool: pg.Pool;
+  readonly #pool: ClientPool;
   readonly #grant: Grant;
   readonly #timeoutMs: number;
 
   constructor(options: PsqlDatabaseOptions) {
     this.#grant = options.grant;
     this.#timeoutMs = options.timeoutMs;
-    this.#pool = new pg.Pool({
-      // Session settings travel in the startup packet: no round trip per call. The checker reads
-      // quotes as the server does only with standard_conforming_strings on.
-      ...sessionSettings(options.url, options.grant, options.timeoutMs),
-      application_name: applicationName,
+    this.#pool = new ClientPool({
+      config: {
+        // Session settings travel in the startup packet: no round trip per call. The checker
+        // reads quotes as the server does only with standard_conforming_strings on.
+        ...sessionSettings(options.url, options.grant, options.timeoutMs),
+        application_name: applicationName,
+        connectionTimeoutMillis: 10_000,
+      },
       max: options.poolSize,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 10_000,
+      idleTimeoutMs: 30_000,
+      waitTimeoutMs: 10_000,
+      // Cut a connection whose result grows past the size limit, before it fills memory.
+      onConnect: (client) => guardResultSize(client),
     });
-    // An idle client whose server went away: the pool drops it; nothing else to do.
-    this.#pool.on('error', () => undefined);
-    // Cut a connection whose result grows past the size limit, before it fills memory.
-    this.#pool.on('connect', (client) => guardResultSize(client));
   }
 
   /** The timeout applied to every statement, in milliseconds. */
@@ -102,7 +105,7 @@ export class PsqlDatabase {
    * Each of its queries is a round trip of its own: a single statement is cheaper through
    * `readOnlyStatement`.
    */
-  async readOnly<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async readOnly<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
     return this.#withClient(async (client) => {
       await client.query('BEGIN READ ONLY');
       return work(client);
@@ -139,8 +142,8 @@ export class PsqlDatabase {
     await this.#pool.end();
   }
 
-  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
+  async #withClient<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    const client = await this.#pool.acquire();
     let broken: Error | undefined;
     let completed = false;
     const onError = (error: Error) => {
@@ -167,7 +170,7 @@ export class PsqlDatabase {
         }
       }
       client.removeListener('error', onError);
-      client.release(broken ?? false);
+      this.#pool.release(client, broken ?? false);
     }
   }
 }

@@ -1,5 +1,6 @@
-import type { Duplex } from 'node:stream';
 import type pg from 'pg';
+import { attachBackendRouter } from './backend-router.js';
+import type { ChunkCheck } from './backend-router.js';
 
 /** The most bytes of rows one statement may send before its connection is cut. */
 export const maxResultBytes = 64 * 1024 * 1024;
@@ -19,78 +20,86 @@ export class ResultTooLargeError extends Error {
 }
 
 /**
- * Follows the wire protocol's framing on a client's socket and cuts the connection as soon as
- * the rows of one statement pass `limit` bytes, before pg buffers them: a single huge value
- * (`SELECT repeat('x', 600000000)`) would otherwise fill memory and then crash pg's parser
- * with an uncaught "string too long". Relies on pg 8's `client.connection.stream`; without it,
- * does nothing. Attach it right after the client connects (at a message boundary).
+ * Follows the wire protocol's framing of a socket's chunks and says when the rows of one
+ * statement pass `limit` bytes, before pg buffers them. Allocates nothing.
  */
-export function guardResultSize(client: pg.ClientBase, limit = maxResultBytes): void {
-  const stream = (client as unknown as { connection?: { stream?: Duplex } }).connection?.stream;
-  if (!stream) return;
-  const listeners = stream.listeners('data') as ((chunk: Buffer) => void)[];
-  if (listeners.length === 0) return;
+export class ResultSizeGuard implements ChunkCheck {
+  readonly #limit: number;
   // Where the parse stands between chunks: the bytes of the current message left to skip, or
   // how much of the next message's 5-byte header has arrived (a header can span chunks).
-  let remaining = 0;
-  let headerFilled = 0;
-  let type = 0;
-  let length = 0;
-  let total = 0;
-  let cut = false;
+  #remaining = 0;
+  #headerFilled = 0;
+  #type = 0;
+  #length = 0;
+  #total = 0;
 
-  /** One message header has been read: whether its rows take the statement over the limit. */
-  const counted = (): boolean => {
-    remaining = Math.max(0, length - 4);
-    if (type === readyForQuery) total = 0;
-    else if (type === dataRow) {
-      total += length;
-      if (total > limit) return true;
-    }
-    return false;
-  };
+  constructor(limit = maxResultBytes) {
+    this.#limit = limit;
+  }
 
-  /** Whether this chunk takes the current statement's rows over the limit. Allocates nothing. */
-  const overLimit = (chunk: Buffer): boolean => {
+  /** Whether every byte seen so far ends a whole message. */
+  get atBoundary(): boolean {
+    return this.#remaining === 0 && this.#headerFilled === 0;
+  }
+
+  /** The error the connection is cut with. */
+  tooLarge(): Error {
+    return new ResultTooLargeError(this.#limit);
+  }
+
+  /** Whether this chunk takes the current statement's rows over the limit. */
+  overLimit(chunk: Buffer): boolean {
     let offset = 0;
     const end = chunk.length;
     while (offset < end) {
-      if (remaining > 0) {
-        const take = Math.min(remaining, end - offset);
-        remaining -= take;
+      if (this.#remaining > 0) {
+        const take = Math.min(this.#remaining, end - offset);
+        this.#remaining -= take;
         offset += take;
-      } else if (headerFilled === 0 && end - offset >= headerLength) {
-        type = chunk[offset] ?? 0;
-        length = chunk.readInt32BE(offset + 1);
+      } else if (this.#headerFilled === 0 && end - offset >= headerLength) {
+        this.#type = chunk[offset] ?? 0;
+        this.#length = chunk.readInt32BE(offset + 1);
         offset += headerLength;
-        if (counted()) return true;
+        if (this.#counted()) return true;
       } else {
         const byte = chunk[offset] ?? 0;
         offset += 1;
-        if (headerFilled === 0) {
-          type = byte;
-          length = 0;
+        if (this.#headerFilled === 0) {
+          this.#type = byte;
+          this.#length = 0;
         } else {
-          length = length * 256 + byte;
+          this.#length = this.#length * 256 + byte;
         }
-        headerFilled += 1;
-        if (headerFilled === headerLength) {
-          headerFilled = 0;
-          if (counted()) return true;
+        this.#headerFilled += 1;
+        if (this.#headerFilled === headerLength) {
+          this.#headerFilled = 0;
+          if (this.#counted()) return true;
         }
       }
     }
     return false;
-  };
+  }
 
-  for (const listener of listeners) stream.removeListener('data', listener);
-  stream.on('data', (chunk: Buffer) => {
-    if (cut) return;
-    if (overLimit(chunk)) {
-      cut = true;
-      stream.destroy(new ResultTooLargeError(limit));
-      return;
+  /** One message header has been read: whether its rows take the statement over the limit. */
+  #counted(): boolean {
+    this.#remaining = Math.max(0, this.#length - 4);
+    if (this.#type === readyForQuery) this.#total = 0;
+    else if (this.#type === dataRow) {
+      this.#total += this.#length;
+      if (this.#total > this.#limit) return true;
     }
-    for (const listener of listeners) listener.call(stream, chunk);
-  });
+    return false;
+  }
+}
+
+/**
+ * Cuts a client's connection as soon as the rows of one statement pass `limit` bytes, before
+ * pg buffers them: a single huge value (`SELECT repeat('x', 600000000)`) would otherwise fill
+ * memory and then crash pg's parser with an uncaught "string too long". The guard sits in a
+ * BackendRouter in front of pg's data listener, which also lets a CappedQuery take its rows
+ * straight off the socket. Relies on pg 8's `client.connection.stream`; without it, does
+ * nothing. Attach it right after the client connects (at a message boundary).
+ */
+export function guardResultSize(client: pg.ClientBase, limit = maxResultBytes): void {
+  attachBackendRouter(client, new ResultSizeGuard(limit));
 }
