@@ -5,14 +5,17 @@
 // Exits 1 if a call returned an error or a wrong value (or a row crashed); the 1.5× goal is
 // reported, not asserted.
 //
-//   node bench/tools/run-all.mjs [--runs N] [--warmup N] [--cadre-main path/to/main.js] [row ...]
+//   node bench/tools/run-all.mjs [--runs N] [--warmup N] [--cadre-main path/to/main.js]
+//                                [--cadre-base path/to/main.js] [row ...]
 //
 // Rows: cadre-psql server-postgres (the default), and sdk-floor (only when named: an MCP server
 // on cadre's SDK that answers without a database, the fixed cost of a call over stdio).
 // --runs defaults to 3. --warmup sets the untimed calls before the timed phases (default 200;
 // more calls show each server after its JIT has settled). --cadre-main runs a patched copy of
 // cadre's server instead of
-// dist/tools/psql/main.js. BENCH_PG_URL chooses the database (default
+// dist/tools/psql/main.js. --cadre-base adds a row `cadre-base`, another build of cadre's server
+// (such as a copy of dist/ before a change), interleaved with the others for a before/after in
+// one run. BENCH_PG_URL chooses the database (default
 // postgres://postgres@127.0.0.1:5432/test).
 import { spawnSync } from 'node:child_process';
 import console from 'node:console';
@@ -46,6 +49,11 @@ const rows = [
     byDefault: true,
   },
   {
+    name: 'cadre-base',
+    label: 'cadre psql, base build (--cadre-base)',
+    byDefault: false,
+  },
+  {
     name: 'sdk-floor',
     label: `no database: @modelcontextprotocol/sdk ${packageVersion('@modelcontextprotocol/sdk')} McpServer answering 1`,
     byDefault: false,
@@ -56,12 +64,14 @@ const args = process.argv.slice(2);
 let runs = 3;
 let warmup;
 let cadreMain;
+let cadreBase;
 const wanted = [];
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] === '--runs') runs = Number(args[(i += 1)]);
   else if (args[i].startsWith('--runs=')) runs = Number(args[i].slice('--runs='.length));
   else if (args[i] === '--warmup') warmup = args[(i += 1)];
   else if (args[i] === '--cadre-main') cadreMain = args[(i += 1)];
+  else if (args[i] === '--cadre-base') cadreBase = args[(i += 1)];
   else wanted.push(args[i]);
 }
 if (!Number.isInteger(runs) || runs < 1) {
@@ -77,9 +87,20 @@ if (unknown.length > 0) {
   console.error(`unknown row(s): ${unknown.join(', ')}; choose from ${rows.map((r) => r.name)}`);
   process.exit(2);
 }
+if (cadreBase && !wanted.includes('cadre-base')) {
+  if (wanted.length === 0) wanted.push('cadre-psql', 'server-postgres');
+  wanted.push('cadre-base');
+}
 const chosen = rows.filter((row) =>
   wanted.length > 0 ? wanted.includes(row.name) : row.byDefault,
 );
+if (chosen.some((row) => row.name === 'cadre-base') && !cadreBase) {
+  console.error('the cadre-base row needs --cadre-base path/to/main.js');
+  process.exit(2);
+}
+if (cadreBase)
+  rows.find((row) => row.name === 'cadre-base').label =
+    `cadre psql from ${cadreBase} (--grant read)`;
 if (cadreMain) rows[0].label = `cadre psql from ${cadreMain} (--grant read)`;
 
 // Same Node for every row, no loader or inspector flags.
@@ -104,8 +125,15 @@ const results = new Map(chosen.map((row) => [row.name, []]));
 const failures = [];
 for (let run = 1; run <= runs; run += 1) {
   for (const row of chosen) {
-    const file = fileURLToPath(new URL(`${row.name}.mjs`, here));
-    const rowArgs = row.name === 'cadre-psql' && cadreMain ? ['--main', cadreMain] : [];
+    const file = fileURLToPath(
+      new URL(`${row.name === 'cadre-base' ? 'cadre-psql' : row.name}.mjs`, here),
+    );
+    const rowArgs =
+      row.name === 'cadre-base'
+        ? ['--main', cadreBase]
+        : row.name === 'cadre-psql' && cadreMain
+          ? ['--main', cadreMain]
+          : [];
     process.stdout.write(`${runs > 1 ? `run ${run}: ` : ''}${row.name} ... `);
     const started = Date.now();
     const child = spawnSync(process.execPath, [file, ...rowArgs], {
@@ -197,6 +225,29 @@ console.log(
 
 const cadre = summary.get('cadre-psql');
 const peer = summary.get('server-postgres');
+const base = summary.get('cadre-base');
+if (cadre && base) {
+  console.log('');
+  console.log('cadre against the base build:');
+  for (const [mode, key] of [
+    ['sequential', 'sequentialCallsPerSecond'],
+    ['concurrency 10', 'concurrentCallsPerSecond'],
+  ]) {
+    console.log(
+      `- ${mode}: ${perSecond(cadre[key])} / ${perSecond(base[key])} calls/s = ${(cadre[key] / base[key]).toFixed(2)}×`,
+    );
+  }
+  if (peer) {
+    for (const [mode, key] of [
+      ['sequential', 'sequentialCallsPerSecond'],
+      ['concurrency 10', 'concurrentCallsPerSecond'],
+    ]) {
+      console.log(
+        `- the base build against the peer, ${mode}: ${(base[key] / peer[key]).toFixed(2)}×`,
+      );
+    }
+  }
+}
 if (cadre && peer) {
   const verdict = (ratio) => (ratio >= GOAL ? 'PASS' : 'FAIL');
   console.log('');

@@ -9,7 +9,7 @@
 // Every result is checked: not an error, and its single row holds the number 1 (each row says
 // how it reads that from its server's result). A failed call is counted, not thrown, so one
 // failure does not hide the rest; the runner exits 1 when any call failed.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -132,6 +132,10 @@ export async function runProtocol({ name, command, args, env, readOne }) {
   const sequentialStarted = performance.now();
   for (let i = 0; i < SEQUENTIAL_CALLS; i += 1) latencies[i] = await call();
   const sequentialMs = performance.now() - sequentialStarted;
+  // BENCH_TOOLS_LATENCIES=file keeps each sequential call's latency (ms, in call order) as JSON.
+  if (process.env.BENCH_TOOLS_LATENCIES) {
+    writeFileSync(process.env.BENCH_TOOLS_LATENCIES, JSON.stringify([...latencies]));
+  }
   const sorted = [...latencies].sort((a, b) => a - b);
 
   // (b) concurrency 10: each caller takes the next call number until the total is reached.
