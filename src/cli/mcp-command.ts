@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { CadreError } from '../errors.js';
 import type { DatabaseTools } from '../mcp-server/database-tool-catalog.js';
@@ -11,6 +12,7 @@ import { SessionHub } from '../mcp-server/session-hub.js';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
 import { parseTimeScale } from './time-scale-option.js';
+import { parseDuration } from '../org/duration.js';
 
 /** Options of `cadre mcp`. */
 export interface McpCommandOptions {
@@ -23,6 +25,7 @@ export interface McpCommandOptions {
   http?: string;
   allowedHost?: string[];
   allowedOrigin?: string[];
+  sessionIdle?: number;
 }
 
 /** Resolves on SIGINT or SIGTERM (the client or the person stopping the server). */
@@ -115,7 +118,12 @@ export async function runMcp(
       await stdio.close();
       return 0;
     }
-    const http = await serveHttp(context, address, access);
+    const http = await serveHttp(
+      context,
+      address,
+      access,
+      options.sessionIdle === undefined ? {} : { sessionIdleMs: options.sessionIdle },
+    );
     output.error(
       `cadre mcp: serving ${served} at ${http.url}${access.token ? ' (bearer token required)' : ''}`,
     );
@@ -126,6 +134,16 @@ export async function runMcp(
     signal.release();
     await opened.close();
   }
+}
+
+/** `--session-idle`: a duration such as 30m, 90s or 1h, more than zero. */
+function parseSessionIdle(value: string): number {
+  const milliseconds = parseDuration(value);
+  if (milliseconds === undefined || milliseconds <= 0)
+    throw new InvalidArgumentError(
+      `'${value}' is not a duration above zero: write it as 30m, 90s, 1h or 1h30m`,
+    );
+  return milliseconds;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -175,6 +193,11 @@ export function registerMcp(
       '--allowed-origin <origin>',
       'a browser Origin allowed (repeatable), besides those on allowed host names',
       collect,
+    )
+    .option(
+      '--session-idle <duration>',
+      'with --http: end a session nobody has used for this long (no request, no open stream), such as 30m (the default) or 90s',
+      parseSessionIdle,
     )
     .addHelpText(
       'after',

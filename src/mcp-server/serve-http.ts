@@ -18,6 +18,20 @@ export const mcpPath = '/mcp';
 /** Sessions one server keeps at once; a client past that is told to try later (503). */
 export const defaultMaxSessions = 64;
 
+/** How long a session with no request and no open stream is kept: 30 minutes. */
+export const defaultSessionIdleMs = 30 * 60_000;
+
+/** Limits of `serveHttp`. */
+export interface HttpSessionLimits {
+  /** Sessions kept at once (`defaultMaxSessions`). */
+  maxSessions?: number;
+  /**
+   * A session nobody has used for this long (no request, no open stream) ends, so a client that
+   * went away without ending its session does not hold a place for ever (`defaultSessionIdleMs`).
+   */
+  sessionIdleMs?: number;
+}
+
 /** A running `cadre mcp --http`. */
 export interface HttpMcpServer {
   /** The endpoint clients connect to, such as http://127.0.0.1:7337/mcp. */
@@ -29,6 +43,10 @@ export interface HttpMcpServer {
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
+  /** Requests and streams of the session still open. */
+  open: number;
+  /** When its last request or stream ended (or it began). */
+  lastUsed: number;
 }
 
 function reply(
@@ -46,15 +64,40 @@ function reply(
  * Serves cadre over Streamable HTTP (the SDK's transport) at `/mcp`: each client gets a session
  * (`Mcp-Session-Id`) with its own MCP server over the shared runtime, and resumable SSE streams
  * (a bounded event store per session). Every request is checked first: Host and Origin against
- * DNS rebinding, and the bearer token when one is set.
+ * DNS rebinding, and the bearer token when one is set. A session left idle past the limit ends.
  */
 export async function serveHttp(
   context: CadreMcpContext,
   address: HttpAddress,
   access: HttpAccess,
-  maxSessions = defaultMaxSessions,
+  limits: HttpSessionLimits = {},
 ): Promise<HttpMcpServer> {
+  const maxSessions = limits.maxSessions ?? defaultMaxSessions;
+  const sessionIdleMs = limits.sessionIdleMs ?? defaultSessionIdleMs;
   const sessions = new Map<string, Session>();
+
+  /** Ends the sessions idle past the limit (closing the server closes its transport). */
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, session] of sessions) {
+        if (session.open > 0 || now - session.lastUsed < sessionIdleMs) continue;
+        sessions.delete(id);
+        void session.server.close().catch(() => undefined);
+      }
+    },
+    Math.max(50, Math.min(sessionIdleMs / 4, 60_000)),
+  );
+  sweep.unref();
+
+  /** Counts a request (or stream) of a session as open until its response ends. */
+  function using(session: Session, response: ServerResponse): void {
+    session.open += 1;
+    response.once('close', () => {
+      session.open -= 1;
+      session.lastUsed = Date.now();
+    });
+  }
 
   async function open(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (sessions.size >= maxSessions) {
@@ -66,7 +109,9 @@ export async function serveHttp(
       eventStore: new MemoryEventStore(),
       // Runs while the initialize request is handled, after `server` below exists.
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server });
+        const session: Session = { transport, server, open: 0, lastUsed: Date.now() };
+        sessions.set(id, session);
+        using(session, response);
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -100,6 +145,7 @@ export async function serveHttp(
         reply(response, 404, `no session '${sessionId}': it ended; initialize a new one`);
         return;
       }
+      using(session, response);
       await session.transport.handleRequest(request, response);
       return;
     }
@@ -134,6 +180,7 @@ export async function serveHttp(
   return {
     url: `http://${urlHost(bound.address)}:${bound.port}${mcpPath}`,
     async close() {
+      clearInterval(sweep);
       await Promise.all(
         [...sessions.values()].map((session) => session.server.close().catch(() => undefined)),
       );
