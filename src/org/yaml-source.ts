@@ -115,7 +115,8 @@ function unclosedQuote(text: string, message: string, end: number): number | und
     const count = line.split(quote).length - 1;
     if (count % 2 === 1) return from + line.lastIndexOf(quote);
     if (lineStart < 0) return undefined;
-    lineStart = text.lastIndexOf('\n', lineStart - 1);
+    // From the first character back there is no earlier line (lastIndexOf at -1 would look at 0 again).
+    lineStart = lineStart === 0 ? -1 : text.lastIndexOf('\n', lineStart - 1);
   }
   return undefined;
 }

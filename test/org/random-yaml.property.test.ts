@@ -70,6 +70,17 @@ describe('random YAML', () => {
     );
   });
 
+  it('places an unclosed quote in a text that begins with an empty line (the scan back ends)', () => {
+    for (const text of ['\na": "', "\na': '", '\naa": "', '\n\n\nkey": "']) {
+      const source = parseYamlSource('quote.yaml', text);
+      const problem = source.diagnostics.find((entry) => entry.code === 'yaml-missing-char');
+
+      expect(problem, JSON.stringify(text)).toBeDefined();
+      expect(problem?.line).toBeGreaterThanOrEqual(1);
+      expect(source.value).toBeUndefined();
+    }
+  });
+
   it('never throws from the subagent reader', () => {
     fc.assert(
       fc.property(yamlText, fc.string(), (frontmatter, body) => {
