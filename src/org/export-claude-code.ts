@@ -93,6 +93,7 @@ function placementOf(agent: AgentDefinition): MemberPlacement {
   if (agent.metrics.length > 0) member.metrics = agent.metrics;
   if (Object.keys(agent.limits).length > 0) member.limits = agent.limits;
   if (agent.escalation !== undefined) member.escalation = agent.escalation;
+  if (agent.human === true) member.human = true;
   return member;
 }
 

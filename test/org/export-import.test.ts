@@ -29,6 +29,7 @@ function comparable(agent: AgentDefinition) {
     metrics: agent.metrics,
     limits: agent.limits,
     escalation: agent.escalation,
+    human: agent.human,
   };
 }
 
@@ -66,6 +67,29 @@ describe('export to Claude Code, then import', () => {
       expect(Object.keys(imported?.org.rule_sets ?? {})).toEqual(Object.keys(loaded.org.rule_sets));
     });
   }
+
+  it('keeps a place a person fills (human: true) through export and import', async () => {
+    const heir = bundled.find((loaded) => loaded.org.name === 'heir')?.org;
+    if (!heir) throw new Error('heir is not bundled');
+    const person = heir.agents.find((agent) => agent.id !== heir.root);
+    if (!person) throw new Error('heir has one agent');
+    const org = {
+      ...heir,
+      agents: heir.agents.map((agent) => (agent === person ? { ...agent, human: true } : agent)),
+    };
+    const out = await mkdtemp(join(tmpdir(), 'cadre-export-'));
+    outDirs.push(out);
+    for (const file of await exportClaudeCode(org, { command: 'node', args: ['cli.js', 'mcp'] })) {
+      await mkdir(dirname(join(out, file.path)), { recursive: true });
+      await writeFile(join(out, file.path), file.text);
+    }
+    const [imported] = await loadPaths([join(out, 'agents')]);
+
+    expect(imported?.org.agents.find((agent) => agent.id === person.id)?.human).toBe(true);
+    expect(imported?.org.agents.filter((agent) => agent.human).map((agent) => agent.id)).toEqual([
+      person.id,
+    ]);
+  });
 
   it('writes subagent files Claude Code can read: frontmatter, mcp__cadre__ tool names, the rendered prompt', async () => {
     const esa = bundled.find((loaded) => loaded.org.name === 'esa')?.org;
