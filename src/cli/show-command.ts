@@ -3,7 +3,8 @@ import { totalsOf } from '../runtime/run-event.js';
 import { findRun, withStore } from './cli-store.js';
 import type { CommandOutput } from './output.js';
 import { withCancel } from './run-command.js';
-import { eventLine, summaryLine } from './run-view.js';
+import { summaryLine } from '../runtime/run-summary.js';
+import { eventLine } from './run-view.js';
 
 /** `cadre show <run>`: the run's transcript from the store, in time order. */
 export async function showRun(

@@ -4,7 +4,8 @@ import { LiveTree } from './live-tree.js';
 import type { PersonPrompt } from './person-prompt.js';
 import type { OrgDefinition } from '../org/org-definition.js';
 import type { CommandOutput } from './output.js';
-import { eventLine, summaryLine } from './run-view.js';
+import { summaryLine } from '../runtime/run-summary.js';
+import { eventLine } from './run-view.js';
 
 /** How a run is shown: NDJSON events, a live tree (terminal), or one line per event. */
 export type RunDisplay = 'json' | 'tree' | 'lines';

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { summaryLine } from '../cli/run-view.js';
+import { summaryLine } from '../runtime/run-summary.js';
 import type { RunTotals } from '../runtime/run-event.js';
 import type { RunResult } from '../runtime/runtime-types.js';
 import { structuredResult } from './tool-result.js';
