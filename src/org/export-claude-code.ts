@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { MemberPlacement } from './agent-schema.js';
+import type { AgentFile, MemberPlacement } from './agent-schema.js';
 import type { AgentDefinition, OrgDefinition } from './org-definition.js';
 import type { OrgFile } from './org-schema.js';
 import { orgContextEnd } from './prompt-markers.js';
@@ -97,6 +97,22 @@ function placementOf(agent: AgentDefinition): MemberPlacement {
   return member;
 }
 
+/**
+ * A place a person fills, as a cadre YAML agent file: Claude Code reads only `*.md` files, so
+ * the person is no subagent there, and the folder still loads back into cadre whole.
+ */
+function personFile(agent: AgentDefinition): string {
+  const file: AgentFile = {
+    id: agent.id,
+    ...placementOf(agent),
+    name: agent.name,
+    description: agent.description.trim(),
+    prompt: { text: agent.prompt.trim() || `${agent.name} is a person; cadre asks them.` },
+  };
+  if (agent.model !== undefined) file.model = agent.model;
+  return `# Written by \`cadre export claude-code\`: a person fills this place (human: true), so it is no Claude Code subagent.\n${stringify(file, { lineWidth: 0 })}`;
+}
+
 function orgFileOf(org: OrgDefinition): OrgFile {
   const file: OrgFile = { name: org.name, root: org.root };
   if (org.title !== undefined) file.title = org.title;
@@ -104,25 +120,31 @@ function orgFileOf(org: OrgDefinition): OrgFile {
   if (Object.keys(org.defaults).length > 0) file.defaults = org.defaults;
   file.targets = org.targets;
   if (Object.keys(org.mcp_servers).length > 0) file.mcp_servers = org.mcp_servers;
-  file.members = Object.fromEntries(org.agents.map((agent) => [agent.id, placementOf(agent)]));
+  // A person's place is in their own YAML file (see personFile), not among the subagents' members.
+  file.members = Object.fromEntries(
+    org.agents
+      .filter((agent) => agent.human !== true)
+      .map((agent) => [agent.id, placementOf(agent)]),
+  );
   return file;
 }
 
 /**
  * Exports an org for Claude Code: `agents/<id>.md` per agent (frontmatter name, description,
- * tools, model; body = the rendered prompt), `agents/org.yaml` (their places in the org, so the
- * export loads back into cadre), `escalation/<rules>.yaml` copied as written, and `.mcp.json`
- * starting cadre's MCP server.
+ * tools, model; body = the rendered prompt), `agents/<id>.yaml` for a place a person fills (no
+ * subagent), `agents/org.yaml` (the subagents' places in the org, so the export loads back into
+ * cadre), `escalation/<rules>.yaml` copied as written, and `.mcp.json` starting cadre's MCP server.
  */
 export async function exportClaudeCode(
   org: OrgDefinition,
   server: ServerCommand,
   mcpJsonPath = '.mcp.json',
 ): Promise<ExportedFile[]> {
-  const files: ExportedFile[] = org.agents.map((agent) => ({
-    path: `agents/${agent.id}.md`,
-    text: subagentFile(org, agent),
-  }));
+  const files: ExportedFile[] = org.agents.map((agent) =>
+    agent.human === true
+      ? { path: `agents/${agent.id}.yaml`, text: personFile(agent) }
+      : { path: `agents/${agent.id}.md`, text: subagentFile(org, agent) },
+  );
   const header = `# Written by \`cadre export claude-code\` from ${org.name}: the places in the org of the agents/*.md files.\n`;
   files.push({
     path: 'agents/org.yaml',

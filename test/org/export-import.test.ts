@@ -79,12 +79,20 @@ describe('export to Claude Code, then import', () => {
     };
     const out = await mkdtemp(join(tmpdir(), 'cadre-export-'));
     outDirs.push(out);
-    for (const file of await exportClaudeCode(org, { command: 'node', args: ['cli.js', 'mcp'] })) {
+    const files = await exportClaudeCode(org, { command: 'node', args: ['cli.js', 'mcp'] });
+    for (const file of files) {
       await mkdir(dirname(join(out, file.path)), { recursive: true });
       await writeFile(join(out, file.path), file.text);
     }
     const [imported] = await loadPaths([join(out, 'agents')]);
 
+    // Claude Code reads agents/*.md: the person is no subagent there.
+    expect(files.map((file) => file.path)).not.toContain(`agents/${person.id}.md`);
+    expect(files.map((file) => file.path)).toContain(`agents/${person.id}.yaml`);
+    expect(imported?.diagnostics.filter((entry) => entry.severity === 'error')).toEqual([]);
+    expect(imported?.org.agents.map(comparable).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      org.agents.map(comparable).sort((a, b) => a.id.localeCompare(b.id)),
+    );
     expect(imported?.org.agents.find((agent) => agent.id === person.id)?.human).toBe(true);
     expect(imported?.org.agents.filter((agent) => agent.human).map((agent) => agent.id)).toEqual([
       person.id,
