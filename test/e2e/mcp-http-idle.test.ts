@@ -66,8 +66,9 @@ describe('cadre mcp --http and sessions nobody uses', () => {
     await client.connect(transport);
     expect(await statusIn(server.url, abandoned)).toBe(200);
 
-    // The client in use calls every 300 ms; the abandoned session is looked at only every
-    // 1.5 s (a look is a use), so it sits idle past the 1 s limit between looks.
+    // The client in use keeps its event stream open and calls every 300 ms; the abandoned
+    // session is looked at only every 1.5 s (a look is a use), so it sits idle past the 1 s
+    // limit between looks.
     const calls: Promise<number>[] = [];
     const busy = setInterval(() => {
       calls.push(client.listTools().then((listed) => listed.tools.length));
