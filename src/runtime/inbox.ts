@@ -49,6 +49,7 @@ export async function startSession(
         : []),
       { role: 'user', content: `${heading}:\n\n${messageText(request)}` },
     ],
+    savedMessages: 0,
     toolOrder: [],
     results: new Map(),
     open: new Map(),

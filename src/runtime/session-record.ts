@@ -9,7 +9,10 @@ import type { OpenRequest, SessionState } from './session.js';
 interface StoredSession {
   request: A2AMessage;
   chain: string[];
-  messages: ModelMessage[];
+  /** How many messages of the conversation (`SessionRecord.messages`) this state goes with. */
+  messageCount?: number;
+  /** The conversation itself, in records written before it was kept apart (schema 2). */
+  messages?: ModelMessage[];
   toolOrder: string[];
   results: ToolResultBlock[];
   open: OpenRequest[];
@@ -17,12 +20,18 @@ interface StoredSession {
   tokens: number;
 }
 
-/** The store's record of a session, a snapshot of it as it is now. */
+/**
+ * The store's record of a session, a snapshot of it as it is now: its state, and the messages
+ * of its conversation not yet given to the store (which then counts them as given).
+ */
 export function sessionRecordOf(session: SessionState, at: number): SessionRecord {
+  const messagesFrom = Math.min(session.savedMessages, session.messages.length);
+  const added = session.messages.slice(messagesFrom);
+  session.savedMessages = session.messages.length;
   const state: StoredSession = {
     request: session.request,
     chain: session.chain,
-    messages: session.messages,
+    messageCount: session.messages.length,
     toolOrder: session.toolOrder,
     results: [...session.results.values()],
     open: [...session.open.values()],
@@ -37,6 +46,8 @@ export function sessionRecordOf(session: SessionState, at: number): SessionRecor
     // A snapshot: the session goes on changing while the store writes.
     state: JSON.parse(JSON.stringify(state)) as unknown,
     updatedAt: at,
+    messages: JSON.parse(JSON.stringify(added)) as unknown[],
+    messagesFrom,
   };
 }
 
@@ -63,6 +74,9 @@ export function sessionFromRecord(
     });
   }
   const state = record.state as StoredSession;
+  const stored = (record.messages ?? []) as ModelMessage[];
+  const messages =
+    state.messageCount === undefined ? (state.messages ?? []) : stored.slice(0, state.messageCount);
   const status = statuses.has(record.status as SessionState['status'])
     ? (record.status as SessionState['status'])
     : 'running';
@@ -72,7 +86,9 @@ export function sessionFromRecord(
     agent,
     request: state.request,
     chain: state.chain,
-    messages: state.messages,
+    messages,
+    // A record from before the conversation was kept apart: the next save writes all of it.
+    savedMessages: state.messageCount === undefined ? 0 : messages.length,
     toolOrder: state.toolOrder,
     results: new Map(state.results.map((result) => [result.tool_use_id, result])),
     open: new Map(state.open.map((open) => [open.messageId, open])),

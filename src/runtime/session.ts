@@ -23,6 +23,8 @@ export interface SessionState {
   /** The agents on the delegation path to this session, this agent last. */
   chain: string[];
   messages: ModelMessage[];
+  /** How many of `messages` a durable store has been given (checkpoints append only the rest). */
+  savedMessages: number;
   /** Tool calls of the last model turn, in order; their results go back in this order. */
   toolOrder: string[];
   /** Results in hand for the last turn's tool calls. */

@@ -133,8 +133,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         .map((record) => copy(record.message));
     },
     async saveSession(session) {
-      if (!sessions.has(session.sessionId)) remember(session.runId, sessions, session.sessionId);
-      sessions.set(session.sessionId, copy(session));
+      const previous = sessions.get(session.sessionId);
+      if (!previous) remember(session.runId, sessions, session.sessionId);
+      const { messages: added = [], messagesFrom = 0, ...rest } = copy(session);
+      // As the SQL store: each position given is written (replaced if there), the others stay.
+      const messages = [...(previous?.messages ?? [])];
+      added.forEach((message, index) => (messages[messagesFrom + index] = message));
+      sessions.set(session.sessionId, messages.length > 0 ? { ...rest, messages } : rest);
     },
     async sessions(runId) {
       return [...sessions.values()].filter((session) => session.runId === runId).map(copy);

@@ -123,6 +123,20 @@ function schemaVersion2({ json }: DialectTypes): string[] {
   ];
 }
 
+/** Version 3: a session's conversation in rows of its own, appended to instead of rewritten. */
+function schemaVersion3({ json }: DialectTypes): string[] {
+  return [
+    `CREATE TABLE session_messages (
+      run_id TEXT NOT NULL,
+      session_id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      body ${json} NOT NULL,
+      PRIMARY KEY (session_id, position)
+    )`,
+    `CREATE INDEX session_messages_by_run ON session_messages (run_id)`,
+  ];
+}
+
 function inBothDialects(build: (types: DialectTypes) => string[]): Record<SqlDialect, string[]> {
   return { sqlite: build(dialectTypes.sqlite), postgres: build(dialectTypes.postgres) };
 }
@@ -138,6 +152,11 @@ export const migrations: readonly Migration[] = [
     version: 2,
     description: "a run's error, totals and settings; an open request's engine state",
     statements: inBothDialects(schemaVersion2),
+  },
+  {
+    version: 3,
+    description: "a session's conversation in rows of its own (appended, not rewritten)",
+    statements: inBothDialects(schemaVersion3),
   },
 ];
 

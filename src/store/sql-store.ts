@@ -69,6 +69,21 @@ function insertEventsSql(rows: number): string {
   return sql;
 }
 
+/** Rows per multi-row insert of a session's messages (4 parameters each). */
+const messageRowsPerInsert = 200;
+const sessionMessagesSql = new Map<number, string>();
+/** Writes `rows` messages of a session's conversation, replacing a position written before. */
+function upsertSessionMessagesSql(rows: number): string {
+  let sql = sessionMessagesSql.get(rows);
+  if (sql === undefined) {
+    sql =
+      `INSERT INTO session_messages (run_id, session_id, position, body) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')} ` +
+      'ON CONFLICT (session_id, position) DO UPDATE SET body = excluded.body';
+    sessionMessagesSql.set(rows, sql);
+  }
+  return sql;
+}
+
 const saveRunSql = upsert('runs', runColumns, 'run_id');
 const saveSessionSql = upsert(
   'sessions',
@@ -193,6 +208,22 @@ export function createSqlStore(driver: SqlDriver): Store {
     },
 
     async saveSession(session) {
+      // The conversation's new messages first, then the state that counts them: a crash between
+      // the two leaves rows past the saved state, which the next save of those positions replaces.
+      const added = session.messages ?? [];
+      const from = session.messagesFrom ?? 0;
+      for (let start = 0; start < added.length; start += messageRowsPerInsert) {
+        const chunk = added.slice(start, start + messageRowsPerInsert);
+        await query(
+          upsertSessionMessagesSql(chunk.length),
+          chunk.flatMap((message, index) => [
+            session.runId,
+            session.sessionId,
+            from + start + index,
+            jsonText(message),
+          ]),
+        );
+      }
       await query(saveSessionSql, [
         session.sessionId,
         session.runId,
@@ -203,12 +234,30 @@ export function createSqlStore(driver: SqlDriver): Store {
       ]);
     },
     async sessions(runId) {
-      const result = await query(
-        'SELECT session_id, run_id, agent, status, state, updated_at FROM sessions ' +
-          'WHERE run_id = ? ORDER BY seq',
-        [runId],
-      );
-      return result.rows.map(rows.session);
+      const [result, conversation] = await Promise.all([
+        query(
+          'SELECT session_id, run_id, agent, status, state, updated_at FROM sessions ' +
+            'WHERE run_id = ? ORDER BY seq',
+          [runId],
+        ),
+        query(
+          'SELECT session_id, position, body FROM session_messages WHERE run_id = ? ' +
+            'ORDER BY session_id, position',
+          [runId],
+        ),
+      ]);
+      const messagesOf = new Map<string, unknown[]>();
+      for (const row of conversation.rows) {
+        const message = rows.sessionMessage(row);
+        const list = messagesOf.get(message.sessionId) ?? [];
+        list[message.position] = message.body;
+        messagesOf.set(message.sessionId, list);
+      }
+      return result.rows.map((row) => {
+        const session = rows.session(row);
+        const messages = messagesOf.get(session.sessionId);
+        return messages === undefined ? session : { ...session, messages };
+      });
     },
 
     async saveRequest(request) {

@@ -122,6 +122,12 @@ const SessionRow = z.object({
   updated_at: millis,
 });
 
+const SessionMessageRow = z.object({
+  session_id: z.string(),
+  position: z.coerce.number().int().nonnegative(),
+  body: json,
+});
+
 const RequestRow = z.object({
   message_id: z.string(),
   run_id: z.string(),
@@ -164,6 +170,8 @@ export interface RowReader {
   event(row: unknown): RunEvent;
   message(row: unknown): MessageRecord;
   session(row: unknown): SessionRecord;
+  /** One message of a session's conversation, at its position. */
+  sessionMessage(row: unknown): { sessionId: string; position: number; body: unknown };
   request(row: unknown): OpenRequestRecord;
   escalation(row: unknown): EscalationRecord;
 }
@@ -249,6 +257,10 @@ export function createRowReader(where: string): RowReader {
         state: session.state,
         updatedAt: session.updated_at,
       };
+    },
+    sessionMessage(row) {
+      const message = decode('session_messages', 'session_id', SessionMessageRow, row);
+      return { sessionId: message.session_id, position: message.position, body: message.body };
     },
     request(row) {
       const request = decode('open_requests', 'message_id', RequestRow, row);

@@ -2,7 +2,7 @@ import type { A2AMessage } from '../a2a/message.js';
 import type { RunEvent, RunTotals } from '../runtime/run-event.js';
 
 /** The version of the stored schema this code writes; stores migrate older ones on open. */
-export const storeSchemaVersion = 2;
+export const storeSchemaVersion = 3;
 
 /**
  * How a run was started, kept so that `cadre resume` can start it again the same way: plain
@@ -56,9 +56,17 @@ export interface SessionRecord {
   runId: string;
   agent: string;
   status: string;
-  /** The session state as JSON-compatible data (conversation, open requests, counters). */
+  /** The session state as JSON-compatible data (open requests, counters…), its conversation apart. */
   state: unknown;
   updatedAt: number;
+  /**
+   * The session's conversation, kept apart from `state` because it only grows: on save, the
+   * messages from position `messagesFrom` on (the earlier ones are stored already; a position
+   * saved again is replaced); read back, every message stored, in order.
+   */
+  messages?: unknown[];
+  /** On save: the position of `messages[0]` in the conversation (0 when absent). */
+  messagesFrom?: number;
 }
 
 /** A request (task, question, escalation) that waits for an answer, with its deadline. */
@@ -135,7 +143,9 @@ export interface Store {
   /** Messages of a run written but not handled, oldest first: what a resumed run delivers again. */
   pendingMessages(runId: string): Promise<A2AMessage[]>;
 
+  /** Saves a session's state and appends to its conversation (see `SessionRecord.messages`). */
   saveSession(session: SessionRecord): Promise<void>;
+  /** A run's sessions, each with its whole conversation in `messages`, in the order they were first saved. */
   sessions(runId: string): Promise<SessionRecord[]>;
 
   saveRequest(request: OpenRequestRecord): Promise<void>;

@@ -461,6 +461,50 @@ export function storeContract(
       });
     });
 
+    describe('conversations', () => {
+      const message = (text: string) => ({ role: 'user', content: [{ type: 'text', text }] });
+
+      it('appends a session’s messages save after save and gives them back whole, in order', async () => {
+        const store = await openStore();
+        const runId = unique('run');
+        const session = makeSession(runId);
+        const other = makeSession(runId, { agent: 'dba' });
+        await store.saveSession({ ...session, messages: [message('a'), message('b')] });
+        await store.saveSession({ ...other, messages: [message('other')] });
+        const later = { ...session, status: 'answered', updatedAt: 4_000 };
+        await store.saveSession({ ...later, messages: [message('c')], messagesFrom: 2 });
+        // A save with nothing new keeps the conversation as it is.
+        await store.saveSession({ ...later, messages: [], messagesFrom: 3 });
+
+        expect(await store.sessions(runId)).toStrictEqual([
+          { ...later, messages: [message('a'), message('b'), message('c')] },
+          { ...other, messages: [message('other')] },
+        ]);
+        expect(await store.sessions(unique('run'))).toStrictEqual([]);
+      });
+
+      it('replaces a position saved again (a turn replayed after a crash) and keeps the rest', async () => {
+        const store = await openStore();
+        const session = makeSession(unique('run'));
+        await store.saveSession({ ...session, messages: ['a', 'b', 'c'].map(message) });
+        await store.saveSession({ ...session, messages: [message('B')], messagesFrom: 1 });
+
+        const [saved] = await store.sessions(session.runId);
+        expect(saved?.messages).toStrictEqual([message('a'), message('B'), message('c')]);
+      });
+
+      it('keeps a long conversation given in one save (more rows than one insert takes)', async () => {
+        const store = await openStore();
+        const session = makeSession(unique('run'));
+        const long = Array.from({ length: 450 }, (_, index) => message(`m${index}`));
+        await store.saveSession({ ...session, messages: long.slice(0, 10) });
+        await store.saveSession({ ...session, messages: long.slice(10), messagesFrom: 10 });
+
+        const [saved] = await store.sessions(session.runId);
+        expect(saved?.messages).toStrictEqual(long);
+      });
+    });
+
     describe('open requests', () => {
       it('saves a request, reads it back and updates its status', async () => {
         const store = await openStore();

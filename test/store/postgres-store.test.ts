@@ -58,6 +58,7 @@ describe('openPostgresStore', () => {
       'open_requests',
       'runs',
       'schema_version',
+      'session_messages',
       'sessions',
     ]);
   });
