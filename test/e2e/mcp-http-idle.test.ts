@@ -1,30 +1,15 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpChild } from '../mcp-server/cli-server.js';
-import { serverEnvironment, startHttpServer, tempFolder } from '../mcp-server/cli-server.js';
+import { describe, expect, it } from 'vitest';
+import { httpServerAround, initializeBody, jsonRpcHeaders } from '../mcp-server/cli-server.js';
 import { runCli } from '../helpers/run-cli.js';
-
-const jsonRpc = {
-  'Content-Type': 'application/json',
-  Accept: 'application/json, text/event-stream',
-};
 
 /** Opens a session with a bare initialize request (no stream left open) and returns its id. */
 async function bareSession(url: string): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: jsonRpc,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'gone-away', version: '1.0.0' },
-      },
-    }),
+    headers: jsonRpcHeaders,
+    body: initializeBody('gone-away'),
   });
   await response.text();
   const id = response.headers.get('mcp-session-id');
@@ -36,7 +21,7 @@ async function bareSession(url: string): Promise<string> {
 async function statusIn(url: string, id: string): Promise<number> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { ...jsonRpc, 'Mcp-Session-Id': id },
+    headers: { ...jsonRpcHeaders, 'Mcp-Session-Id': id },
     body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
   });
   await response.text();
@@ -44,20 +29,14 @@ async function statusIn(url: string, id: string): Promise<number> {
 }
 
 describe('cadre mcp --http and sessions nobody uses', () => {
-  let server: HttpChild;
-  let remove: () => Promise<void>;
-  beforeAll(async () => {
-    const folder = await tempFolder();
-    remove = folder.remove;
-    server = await startHttpServer(
-      ['--org', 'agents/esa', '--model', 'rehearsal', '--session-idle', '1s'],
-      serverEnvironment(folder.storeUrl),
-    );
-  });
-  afterAll(async () => {
-    await server.stop();
-    await remove();
-  });
+  const server = httpServerAround([
+    '--org',
+    'agents/esa',
+    '--model',
+    'rehearsal',
+    '--session-idle',
+    '1s',
+  ]);
 
   it('ends a session left idle past --session-idle and keeps one in use', async () => {
     const abandoned = await bareSession(server.url);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpChild } from '../mcp-server/cli-server.js';
-import { serverEnvironment, startHttpServer, tempFolder } from '../mcp-server/cli-server.js';
+import { describe, expect, it } from 'vitest';
+import { httpServerAround, initializeBody, jsonRpcHeaders } from '../mcp-server/cli-server.js';
 
 interface SseEvent {
   id?: string;
@@ -42,39 +41,14 @@ const isProgress = (event: SseEvent) =>
 const isResultOf = (id: number) => (event: SseEvent) => (event.data as { id?: number }).id === id;
 
 describe('cadre mcp --http resumable streams', () => {
-  let server: HttpChild;
-  let remove: () => Promise<void>;
-  beforeAll(async () => {
-    const folder = await tempFolder();
-    remove = folder.remove;
-    server = await startHttpServer(
-      ['--org', 'agents/esa', '--model', 'rehearsal'],
-      serverEnvironment(folder.storeUrl),
-    );
-  });
-  afterAll(async () => {
-    await server.stop();
-    await remove();
-  });
+  const server = httpServerAround(['--org', 'agents/esa', '--model', 'rehearsal']);
 
   it('replays what a client missed when its stream broke mid-run, up to the result', async () => {
-    const headers = {
-      'Content-Type': 'application/json',
-      Accept: 'application/json, text/event-stream',
-    };
+    const headers = jsonRpcHeaders;
     const initialized = await fetch(server.url, {
       method: 'POST',
       headers,
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'resuming', version: '1.0.0' },
-        },
-      }),
+      body: initializeBody('resuming'),
     });
     const sessionId = initialized.headers.get('mcp-session-id') ?? '';
     await initialized.body?.cancel();

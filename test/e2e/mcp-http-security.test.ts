@@ -1,10 +1,9 @@
 import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import type { HttpChild } from '../mcp-server/cli-server.js';
-import { serverEnvironment, startHttpServer, tempFolder } from '../mcp-server/cli-server.js';
+import { httpServerAround } from '../mcp-server/cli-server.js';
 
 const token = 'test-token-0123456789abcdef0123456789';
 const initialize = JSON.stringify({
@@ -83,17 +82,7 @@ describe('cadre mcp --http refuses to start unsafely', () => {
 });
 
 describe('cadre mcp --http on 127.0.0.1 (no token): DNS rebinding protection', () => {
-  let server: HttpChild;
-  let remove: () => Promise<void>;
-  beforeAll(async () => {
-    const folder = await tempFolder();
-    remove = folder.remove;
-    server = await startHttpServer(['--org', 'agents/esa'], serverEnvironment(folder.storeUrl));
-  });
-  afterAll(async () => {
-    await server.stop();
-    await remove();
-  });
+  const server = httpServerAround(['--org', 'agents/esa']);
 
   it('rejects a request with a forged Host header (403), and one from a foreign Origin', async () => {
     const forged = await post(server.url, { Host: 'attacker.example:80' });
@@ -114,21 +103,11 @@ describe('cadre mcp --http on 127.0.0.1 (no token): DNS rebinding protection', (
 });
 
 describe('cadre mcp --http with CADRE_MCP_TOKEN', () => {
-  let server: HttpChild;
-  let remove: () => Promise<void>;
-  beforeAll(async () => {
-    const folder = await tempFolder();
-    remove = folder.remove;
-    server = await startHttpServer(
-      ['--org', 'agents/esa', '--allowed-host', 'cadre.test'],
-      serverEnvironment(folder.storeUrl, { CADRE_MCP_TOKEN: token }),
-      '0.0.0.0:0',
-    );
-  });
-  afterAll(async () => {
-    await server.stop();
-    await remove();
-  });
+  const server = httpServerAround(
+    ['--org', 'agents/esa', '--allowed-host', 'cadre.test'],
+    { CADRE_MCP_TOKEN: token },
+    '0.0.0.0:0',
+  );
 
   it('starts on a non-loopback address with the token, and says a token is required', () => {
     expect(server.stderr()).toContain('(bearer token required)');

@@ -1,25 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpChild } from '../mcp-server/cli-server.js';
-import { serverEnvironment, startHttpServer, tempFolder } from '../mcp-server/cli-server.js';
+import { describe, expect, it } from 'vitest';
+import { httpServerAround, jsonRpcHeaders } from '../mcp-server/cli-server.js';
 
 describe('cadre mcp --http with several clients', () => {
-  let server: HttpChild;
-  let remove: () => Promise<void>;
-  beforeAll(async () => {
-    const folder = await tempFolder();
-    remove = folder.remove;
-    server = await startHttpServer(
-      ['--org', 'agents/esa', '--model', 'rehearsal'],
-      serverEnvironment(folder.storeUrl),
-    );
-  });
-  afterAll(async () => {
-    await server.stop();
-    await remove();
-  });
+  const server = httpServerAround(['--org', 'agents/esa', '--model', 'rehearsal']);
 
   it('gives each client its own session over one runtime, and tells every client when a run is added', async () => {
     const first = new StreamableHTTPClientTransport(new URL(server.url));
@@ -51,11 +37,7 @@ describe('cadre mcp --http with several clients', () => {
     await watcher.close();
     const gone = await fetch(server.url, {
       method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-        'Mcp-Session-Id': ended ?? '',
-      },
+      headers: { ...jsonRpcHeaders, 'Mcp-Session-Id': ended ?? '' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
     });
     expect(gone.status).toBe(404);

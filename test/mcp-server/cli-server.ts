@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll } from 'vitest';
 import { cliPath, repositoryRoot } from '../helpers/run-cli.js';
 
 /** A temporary folder for a test's store (`CADRE_STORE_URL`) and files; `remove` deletes it. */
@@ -100,5 +101,65 @@ export function startHttpServer(
       clearTimeout(timer);
       reject(new Error(`cadre mcp --http exited with ${code}:\n${stderr}`));
     });
+  });
+}
+
+/**
+ * `cadre mcp … --http <address>` for the tests of one describe block: started before them with a
+ * store of its own (and `extraEnvironment`), stopped after. Use the result inside the tests.
+ */
+export function httpServerAround(
+  args: string[],
+  extraEnvironment: Record<string, string> = {},
+  address = '127.0.0.1:0',
+): HttpChild {
+  let started: HttpChild | undefined;
+  let remove: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const folder = await tempFolder();
+    remove = folder.remove;
+    started = await startHttpServer(
+      args,
+      serverEnvironment(folder.storeUrl, extraEnvironment),
+      address,
+    );
+  });
+  afterAll(async () => {
+    await started?.stop();
+    await remove();
+  });
+  const running = (): HttpChild => {
+    if (!started) throw new Error('the cadre mcp --http server is not running (outside a test?)');
+    return started;
+  };
+  return {
+    get url() {
+      return running().url;
+    },
+    get child() {
+      return running().child;
+    },
+    stderr: () => running().stderr(),
+    stop: () => running().stop(),
+  };
+}
+
+/** The headers a Streamable HTTP client sends with a JSON-RPC message. */
+export const jsonRpcHeaders = {
+  'Content-Type': 'application/json',
+  Accept: 'application/json, text/event-stream',
+};
+
+/** The body of an `initialize` request from a client named `clientName`. */
+export function initializeBody(clientName: string, id = 1): string {
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: clientName, version: '1.0.0' },
+    },
   });
 }
