@@ -17,11 +17,13 @@ export const mcpClientNaming: PromptNaming = {
 /**
  * Each agent as an MCP prompt named by its id: its rendered system prompt (its own prompt, its
  * place in the org, its tools, metrics and escalation paths), then the `task` when one is given,
- * so that a client can start a conversation as that agent.
+ * so that a client can start a conversation as that agent. A place a person fills (`human: true`)
+ * is no prompt: nobody is to work as them.
  */
 export function registerAgentPrompts(server: McpServer, context: CadreMcpContext): void {
   const { org } = context;
   for (const agent of org.agents) {
+    if (agent.human === true) continue;
     server.registerPrompt(
       agent.id,
       {
