@@ -56,30 +56,20 @@ function upsert(table: string, columns: string, key: string): string {
   );
 }
 
-/** Rows per multi-row event insert: 5 parameters each, well under either database's limit. */
-const eventRowsPerInsert = 200;
-const eventInsertSql = new Map<number, string>();
-/** `INSERT INTO events … VALUES (…), (…)` for `rows` events (rows take their `seq` in order). */
-function insertEventsSql(rows: number): string {
-  let sql = eventInsertSql.get(rows);
+/** Rows per multi-row insert: at most 5 parameters a row, well under either database's limit. */
+const rowsPerInsert = 200;
+const multiRowSql = new Map<string, string>();
+/**
+ * `<head> VALUES (?, …), (?, …) <tail>` for `rows` rows of `columns` values (built once per
+ * shape); rows take their `seq` in the order given.
+ */
+function multiRowInsert(head: string, columns: number, rows: number, tail: string): string {
+  const key = `${head}|${columns}|${rows}|${tail}`;
+  let sql = multiRowSql.get(key);
   if (sql === undefined) {
-    sql = `INSERT INTO events (run_id, type, agent, at, body) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
-    eventInsertSql.set(rows, sql);
-  }
-  return sql;
-}
-
-/** Rows per multi-row insert of a session's messages (4 parameters each). */
-const messageRowsPerInsert = 200;
-const sessionMessagesSql = new Map<number, string>();
-/** Writes `rows` messages of a session's conversation, replacing a position written before. */
-function upsertSessionMessagesSql(rows: number): string {
-  let sql = sessionMessagesSql.get(rows);
-  if (sql === undefined) {
-    sql =
-      `INSERT INTO session_messages (run_id, session_id, position, body) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')} ` +
-      'ON CONFLICT (session_id, position) DO UPDATE SET body = excluded.body';
-    sessionMessagesSql.set(rows, sql);
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+    sql = `${head} VALUES ${Array.from({ length: rows }, () => row).join(', ')}${tail ? ` ${tail}` : ''}`;
+    multiRowSql.set(key, sql);
   }
   return sql;
 }
@@ -103,6 +93,13 @@ export function createSqlStore(driver: SqlDriver): Store {
   const rows = createRowReader(driver.where);
   const query = (sql: string, params: readonly SqlValue[] = []) => driver.query(sql, params);
   let eventWrites: Promise<void> = Promise.resolve();
+  /** Inserts `rows` (each the same columns) a chunk of `rowsPerInsert` at a time, in order. */
+  const insertRows = async (head: string, rows: SqlValue[][], tail = ''): Promise<void> => {
+    for (let from = 0; from < rows.length; from += rowsPerInsert) {
+      const chunk = rows.slice(from, from + rowsPerInsert);
+      await query(multiRowInsert(head, chunk[0]?.length ?? 0, chunk.length, tail), chunk.flat());
+    }
+  };
 
   return {
     durable: true,
@@ -137,19 +134,18 @@ export function createSqlStore(driver: SqlDriver): Store {
       if (events.length === 0) return;
       // One insert at a time, in the order of the calls: over a pool, inserts that overlap
       // could otherwise take their row numbers in another order than they were appended.
-      const write = eventWrites.then(async () => {
-        for (let from = 0; from < events.length; from += eventRowsPerInsert) {
-          const chunk = events.slice(from, from + eventRowsPerInsert);
-          const params = chunk.flatMap((event) => [
+      const write = eventWrites.then(() =>
+        insertRows(
+          'INSERT INTO events (run_id, type, agent, at, body)',
+          events.map((event) => [
             event.runId,
             event.type,
             event.agent,
             ms(event.at),
             jsonText(event),
-          ]);
-          await query(insertEventsSql(chunk.length), params);
-        }
-      });
+          ]),
+        ),
+      );
       eventWrites = write.then(ignore, ignore);
       await write;
     },
@@ -210,20 +206,17 @@ export function createSqlStore(driver: SqlDriver): Store {
     async saveSession(session) {
       // The conversation's new messages first, then the state that counts them: a crash between
       // the two leaves rows past the saved state, which the next save of those positions replaces.
-      const added = session.messages ?? [];
       const from = session.messagesFrom ?? 0;
-      for (let start = 0; start < added.length; start += messageRowsPerInsert) {
-        const chunk = added.slice(start, start + messageRowsPerInsert);
-        await query(
-          upsertSessionMessagesSql(chunk.length),
-          chunk.flatMap((message, index) => [
-            session.runId,
-            session.sessionId,
-            from + start + index,
-            jsonText(message),
-          ]),
-        );
-      }
+      await insertRows(
+        'INSERT INTO session_messages (run_id, session_id, position, body)',
+        (session.messages ?? []).map((message, index) => [
+          session.runId,
+          session.sessionId,
+          from + index,
+          jsonText(message),
+        ]),
+        'ON CONFLICT (session_id, position) DO UPDATE SET body = excluded.body',
+      );
       await query(saveSessionSql, [
         session.sessionId,
         session.runId,
