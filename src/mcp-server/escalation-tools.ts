@@ -6,6 +6,7 @@ import { shorten } from './describe-event.js';
 import type { CadreMcpContext } from './server-context.js';
 import type { ConnectedSession } from './session-hub.js';
 import { answerAnnotations, readOnlyAnnotations } from './tool-annotations.js';
+import { AnswerEscalationOutput, ListEscalationsOutput } from './tool-outputs.js';
 import { failure, inputError, structuredResult } from './tool-result.js';
 
 /** The tool that lists escalations. */
@@ -40,6 +41,7 @@ export function registerEscalationTools(
           .describe('only those still waiting for an answer (default true)'),
         run_id: z.string().trim().min(1).optional().describe('only those of this run'),
       },
+      outputSchema: ListEscalationsOutput,
       annotations: readOnlyAnnotations,
     },
     async ({ open, run_id: runId }) => {
@@ -84,6 +86,7 @@ export function registerEscalationTools(
           .optional()
           .describe('who answers (default: human, the person the rule names)'),
       },
+      outputSchema: AnswerEscalationOutput,
       annotations: answerAnnotations,
     },
     async ({ escalation_id: escalationId, answer, by }) => {

@@ -4,6 +4,7 @@ import { modelToolNames } from '../org/render-prompt.js';
 import { runDetails, runDetailsText } from './run-details.js';
 import type { CadreMcpContext } from './server-context.js';
 import { readOnlyAnnotations } from './tool-annotations.js';
+import { ListAgentsOutput, RunDetailsOutput } from './tool-outputs.js';
 import { failure, inputError, structuredResult } from './tool-result.js';
 
 /** The tool that lists the org's agents. */
@@ -19,6 +20,7 @@ export function registerQueryTools(server: McpServer, context: CadreMcpContext):
     {
       title: `The agents of org ${org.name}`,
       description: `Lists the agents of org '${org.title ?? org.name}': id, name, role, manager, what to ask them for, peers and tools (with grants). Use an id with ask_agent, or as run_task's 'to'.`,
+      outputSchema: ListAgentsOutput,
       annotations: readOnlyAnnotations,
     },
     () => {
@@ -53,6 +55,7 @@ export function registerQueryTools(server: McpServer, context: CadreMcpContext):
       inputSchema: {
         run_id: z.string().trim().min(1).describe('the run id that run_task or ask_agent returned'),
       },
+      outputSchema: RunDetailsOutput,
       annotations: readOnlyAnnotations,
     },
     async ({ run_id: runId }) => {

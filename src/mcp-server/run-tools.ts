@@ -11,6 +11,7 @@ import { runOutcome } from './run-outcome.js';
 import type { CadreMcpContext } from './server-context.js';
 import type { ConnectedSession } from './session-hub.js';
 import { runAnnotations } from './tool-annotations.js';
+import { RunOutcomeOutput } from './tool-outputs.js';
 import { failure } from './tool-result.js';
 
 /** The tool that hands the org a task. */
@@ -69,6 +70,7 @@ export function registerRunTools(
         ),
         to: agentField(org).optional().describe(`the entry agent (default ${context.entry})`),
       },
+      outputSchema: RunOutcomeOutput,
       annotations: runAnnotations(context),
     },
     ({ task, to }, extra) =>
@@ -85,6 +87,7 @@ export function registerRunTools(
           'the question, with the context the agent needs',
         ),
       },
+      outputSchema: RunOutcomeOutput,
       annotations: runAnnotations(context),
     },
     ({ agent, question }, extra) =>

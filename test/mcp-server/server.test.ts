@@ -63,6 +63,48 @@ describe('cadre’s MCP server on agents/esa (in process, rehearsal)', () => {
     expect(JSON.stringify(runTask?.inputSchema.properties)).toContain('layer-14');
   });
 
+  it('lists what each tool answers (outputSchema), which the client then checks every result against', async () => {
+    const { tools } = await connected.client.listTools();
+    const required = new Map(
+      tools.map((tool) => [tool.name, [...(tool.outputSchema?.required ?? [])].sort()]),
+    );
+    expect(Object.fromEntries(required)).toEqual({
+      run_task: ['cost', 'runId', 'status'],
+      ask_agent: ['cost', 'runId', 'status'],
+      list_agents: ['agents', 'entry', 'org', 'root'],
+      get_run: [
+        'agents',
+        'cost',
+        'entry',
+        'escalations',
+        'messageCount',
+        'messages',
+        'org',
+        'runId',
+        'startedAt',
+        'status',
+        'task',
+        'transcript',
+      ],
+      list_escalations: ['escalations'],
+      answer_escalation: ['escalation'],
+    });
+    const runTask = tools.find((tool) => tool.name === 'run_task')?.outputSchema;
+    expect(runTask?.properties?.status).toMatchObject({
+      enum: ['completed', 'failed', 'cancelled'],
+    });
+    // Listing the tools armed the client's check: a result that did not match would throw here.
+    const agents = await connected.client.callTool({ name: 'list_agents', arguments: {} });
+    expect(agents.isError).toBeFalsy();
+    expect(agents.structuredContent).toMatchObject({
+      root: 'ceo',
+      agents: expect.arrayContaining([
+        expect.objectContaining({ id: 'ceo', reports_to: null, role: 'ceo' }),
+        expect.objectContaining({ id: 'layer-1', reports_to: 'domain-1', role: 'layer' }),
+      ]),
+    });
+  });
+
   it('offers each agent as a prompt: its rendered system prompt, then the task', async () => {
     const { prompts } = await connected.client.listPrompts();
     expect(prompts).toHaveLength(connected.context.org.agents.length);
