@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { exportClaudeCode, orgPathFrom } from '../org/export-claude-code.js';
+import { orgPathOrBundled } from './bundled-orgs.js';
 import { loadValidOrgs } from './load-valid-orgs.js';
 import type { CommandOutput } from './output.js';
 
@@ -21,7 +22,7 @@ export async function runExportClaudeCode(
   options: ExportOptions,
   output: CommandOutput,
 ): Promise<number> {
-  const orgs = await loadValidOrgs([dir], output);
+  const orgs = await loadValidOrgs([orgPathOrBundled(dir, (text) => output.error(text))], output);
   if (!orgs) return 1;
   const [org] = orgs;
   if (!org || orgs.length > 1) {

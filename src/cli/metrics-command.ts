@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createMcpToolHost } from '../mcp/mcp-tool-host.js';
 import { runProbes } from '../mcp/metric-probes.js';
+import { orgPathOrBundled } from './bundled-orgs.js';
 import { loadValidOrgs } from './load-valid-orgs.js';
 import type { CommandOutput } from './output.js';
 
@@ -10,7 +11,7 @@ export async function runMetrics(
   options: { json?: boolean },
   output: CommandOutput,
 ): Promise<number> {
-  const orgs = await loadValidOrgs([dir], output);
+  const orgs = await loadValidOrgs([orgPathOrBundled(dir, (text) => output.error(text))], output);
   if (!orgs) return 1;
   let ok = true;
   for (const org of orgs) {

@@ -10,6 +10,7 @@ import { createRuntime } from '../runtime/runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { openStore } from '../store/open-store.js';
 import type { RunSettings, Store } from '../store/store.js';
+import { orgPathOrBundled } from './bundled-orgs.js';
 import { loadValidOrgs } from './load-valid-orgs.js';
 import { chooseModel } from './model-choice.js';
 import type { ChosenModel } from './model-choice.js';
@@ -62,7 +63,8 @@ export async function openRuntime(
   },
   output: CommandOutput,
 ): Promise<OpenRuntime | undefined> {
-  const { org: orgPath, model: modelOption, tools: toolsOption, timeScale, clockOrigin } = options;
+  const { model: modelOption, tools: toolsOption, timeScale, clockOrigin } = options;
+  const orgPath = orgPathOrBundled(options.org, (text) => output.error(text));
   const orgs = await loadValidOrgs([orgPath], output);
   if (!orgs) return undefined;
   const [org] = orgs;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CommandOutput } from './output.js';
 import { registerChat } from './chat-command.js';
 import { registerExport } from './export-command.js';
+import { registerInit } from './init-command.js';
 import { registerMcp } from './mcp-command.js';
 import { registerMetrics } from './metrics-command.js';
 import { registerTool } from './tool-command.js';
@@ -25,6 +26,7 @@ export function buildProgram(output: CommandOutput, setExit: (code: number) => v
       writeOut: (text) => output.out(text.replace(/\n$/, '')),
       writeErr: (text) => output.error(text.replace(/\n$/, '')),
     });
+  registerInit(program, output, setExit);
   registerValidate(program, output, setExit);
   registerTree(program, output, setExit);
   registerExport(program, output, setExit);

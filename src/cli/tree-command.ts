@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { renderTreeMermaid } from '../org/tree-mermaid.js';
 import { renderTreeText } from '../org/tree-text.js';
 import { treeView } from '../org/tree-view.js';
+import { orgPathOrBundled } from './bundled-orgs.js';
 import { loadValidOrgs } from './load-valid-orgs.js';
 import type { CommandOutput } from './output.js';
 
@@ -12,7 +13,7 @@ export async function runTree(
   options: { format: 'text' | 'json' | 'mermaid' },
   output: CommandOutput,
 ): Promise<number> {
-  const orgs = await loadValidOrgs([dir], output);
+  const orgs = await loadValidOrgs([orgPathOrBundled(dir, (text) => output.error(text))], output);
   if (!orgs) return 1;
   const views = orgs.map(treeView);
   if (options.format === 'json') {

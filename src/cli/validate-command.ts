@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics } from '../org/diagnostic.js';
+import { orgPathOrBundled } from './bundled-orgs.js';
 import { checkOrgs } from './check-orgs.js';
 import type { CommandOutput } from './output.js';
 
@@ -10,7 +11,11 @@ export async function runValidate(
   options: { json?: boolean },
   output: CommandOutput,
 ): Promise<number> {
-  const results = await checkOrgs(paths.length > 0 ? paths : ['agents']);
+  const results = await checkOrgs(
+    (paths.length > 0 ? paths : ['agents']).map((path) =>
+      orgPathOrBundled(path, (text) => output.error(text)),
+    ),
+  );
   let failed = false;
   if (options.json) {
     const report = results.map(({ org, diagnostics }) => ({
