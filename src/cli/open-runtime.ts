@@ -77,7 +77,7 @@ export async function openRuntime(
   const chosen = await chooseModel(modelOption, org);
   const tools = toolsModeOf(toolsOption, chosen.mode);
   const store = await openStore(process.env.CADRE_STORE_URL, { cwd: process.cwd() });
-  const toolHost = tools === 'live' ? createMcpToolHost({ org }) : createRehearsalToolHost();
+  const toolHost = tools === 'live' ? createMcpToolHost({ org }) : createRehearsalToolHost(org);
   const bus = createMemoryBus();
   const runtime = createRuntime({
     org,

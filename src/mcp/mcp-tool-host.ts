@@ -4,6 +4,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { resolveConnectionUrl } from '../../tools/shared/connection-url.js';
+import { listBuiltinTools } from '../../tools/shared/tool-listing.js';
+import type { BuiltinServerName } from '../../tools/shared/tool-listing.js';
 import { redactSecrets } from '../../tools/shared/redact.js';
 import type { ModelTool } from '../model/model.js';
 import { envVariableOf } from '../org/env-reference.js';
@@ -218,13 +220,22 @@ export function createMcpToolHost(options: McpToolHostOptions): ToolHost {
           : located.only
             ? [located.only]
             : (org.mcp_servers[located.server]?.tools ?? []);
+        // cadre's own servers list the same tools without starting: the model still sees their
+        // descriptions and parameters.
+        const listed = builtin
+          ? await listBuiltinTools(builtin.id as BuiltinServerName, use.grant).catch(() => [])
+          : [];
         for (const tool of names) {
           const name = modelName(located.server, tool);
+          const known = listed.find((candidate) => candidate.name === tool);
           agentRoutes.set(name, { key: located.key, tool, problem });
           tools.push({
             name,
-            description: `${located.server} ${tool} (unavailable: ${problem})`,
-            input_schema: { type: 'object', additionalProperties: true },
+            description: `${known?.description ?? `${located.server} ${tool}`} (unavailable: ${problem})`,
+            input_schema: (known?.inputSchema as ModelTool['input_schema'] | undefined) ?? {
+              type: 'object',
+              additionalProperties: true,
+            },
           });
         }
       }

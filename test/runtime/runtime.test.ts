@@ -49,6 +49,12 @@ const hierarchy: TestAgent[] = [
   { id: 'cache', role: 'layer', reports_to: 'infra', extra: ['tools: [redis-cli]'] },
 ];
 
+/** Arguments the leaves' first tools need (a rehearsal refuses a call its live server would). */
+const leafInputs: Record<string, Record<string, unknown>> = {
+  psql__query: { sql: 'SELECT 1' },
+  'redis-cli__command': { args: ['PING'] },
+};
+
 /** Delegates to every report on the first turn; then answers with the joined results. */
 const delegateDown =
   (org: () => OrgDefinition): ScriptedDecision =>
@@ -64,7 +70,9 @@ const delegateDown =
         })),
       };
     const tool = request.tools.find((candidate) => candidate.name.includes('__'));
-    return tool ? { tools: [{ name: tool.name, input: {} }] } : { text: `${request.agent}:ok` };
+    return tool
+      ? { tools: [{ name: tool.name, input: leafInputs[tool.name] ?? {} }] }
+      : { text: `${request.agent}:ok` };
   };
 
 async function collect(events: AsyncIterable<RunEvent>): Promise<RunEvent[]> {

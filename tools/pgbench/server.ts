@@ -50,6 +50,47 @@ function optionError(message: string, hint: string): CadreError {
 }
 
 /**
+ * Registers the pgbench tools the context's grant gives: `run` (every grant) and `init` (write).
+ * Registering runs nothing.
+ */
+export function registerPgbenchTools(server: McpServer, context: PgbenchToolContext): void {
+  const canWrite = grantCovers(context.grant, 'write');
+
+  server.registerTool(
+    'run',
+    {
+      title: 'Run a pgbench benchmark',
+      description: runDescription(context.grant, context.maxSeconds),
+      inputSchema: runInputSchema(context.maxSeconds),
+      annotations: {
+        readOnlyHint: !canWrite,
+        destructiveHint: canWrite,
+        idempotentHint: !canWrite,
+        openWorldHint: false,
+      },
+    },
+    runTool(context),
+  );
+  if (canWrite) {
+    server.registerTool(
+      'init',
+      {
+        title: 'Create the pgbench tables',
+        description: initDescription,
+        inputSchema: InitInput,
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: true,
+          idempotentHint: true,
+          openWorldHint: false,
+        },
+      },
+      initTool(context),
+    );
+  }
+}
+
+/**
  * Creates the pgbench MCP server: checks the pgbench binary and its version, connects once to
  * the target, and registers `run` (every grant; read: select-only or read-only scripts) and
  * `init` (write grant). Throws a CadreError when pgbench is missing or the target is unreachable.
@@ -130,41 +171,8 @@ export async function createPgbenchServer(options: PgbenchServerOptions): Promis
     maxSeconds,
     timeoutMs,
   };
-  const canWrite = grantCovers(options.grant, 'write');
   const server = new McpServer({ name: 'cadre-pgbench', version: '0.1.0' });
-
-  server.registerTool(
-    'run',
-    {
-      title: 'Run a pgbench benchmark',
-      description: runDescription(options.grant, maxSeconds),
-      inputSchema: runInputSchema(maxSeconds),
-      annotations: {
-        readOnlyHint: !canWrite,
-        destructiveHint: canWrite,
-        idempotentHint: !canWrite,
-        openWorldHint: false,
-      },
-    },
-    runTool(context),
-  );
-  if (canWrite) {
-    server.registerTool(
-      'init',
-      {
-        title: 'Create the pgbench tables',
-        description: initDescription,
-        inputSchema: InitInput,
-        annotations: {
-          readOnlyHint: false,
-          destructiveHint: true,
-          idempotentHint: true,
-          openWorldHint: false,
-        },
-      },
-      initTool(context),
-    );
-  }
+  registerPgbenchTools(server, context);
 
   let closing: Promise<void> | undefined;
   return {

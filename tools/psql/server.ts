@@ -48,6 +48,18 @@ function checkedLimit(name: string, value: number, min: number, max: number): nu
 }
 
 /**
+ * Registers the psql tools the context's grant gives: `query`, `explain`, `describe` and
+ * `health`, and `execute` from the write grant on. Registering touches no database.
+ */
+export function registerPsqlTools(server: McpServer, context: PsqlToolContext): void {
+  registerQueryTool(server, context);
+  registerExplainTool(server, context);
+  registerDescribeTool(server, context);
+  registerHealthTool(server, context);
+  if (grantCovers(context.grant, 'write')) registerExecuteTool(server, context);
+}
+
+/**
  * Creates the psql MCP server over a pg pool: `query`, `explain`, `describe` and `health` at
  * every grant, `execute` from the write grant on. Connects once to learn the role it runs as
  * (and warns when that role is a superuser); throws a CadreError when it cannot connect.
@@ -109,11 +121,7 @@ export async function createPsqlServer(options: PsqlServerOptions): Promise<Psql
         (grantCovers(options.grant, 'write') ? ' execute runs one write or DDL statement.' : ''),
     },
   );
-  registerQueryTool(server, context);
-  registerExplainTool(server, context);
-  registerDescribeTool(server, context);
-  registerHealthTool(server, context);
-  if (grantCovers(options.grant, 'write')) registerExecuteTool(server, context);
+  registerPsqlTools(server, context);
 
   // Closing the server closes its transport, whose close handler calls close again: the
   // promise is in place before any of that runs, so the second call just waits for the first.

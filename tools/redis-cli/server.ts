@@ -64,6 +64,16 @@ const registrations: [RedisOperation, Registration][] = [
 ];
 
 /**
+ * Registers the redis-cli tools the context's grant gives (`command`, `info`, `slowlog`,
+ * `latency`, `memory`, `bigkeys` as the catalog grants them). Registering sends nothing.
+ */
+export function registerRedisTools(server: McpServer, context: RedisToolContext): void {
+  for (const [operation, register] of registrations) {
+    if (grantAllows(context.grant, operation)) register(server, context);
+  }
+}
+
+/**
  * Connects to Redis (one ioredis connection), checks it (PING, INFO server, ACL WHOAMI) and
  * returns an MCP server with the tools the grant allows: `command` (allow-listed commands as
  * argument arrays), `info`, `slowlog`, `latency`, `memory` and `bigkeys`. Throws a
@@ -111,9 +121,7 @@ export async function createRedisServer(options: RedisServerOptions): Promise<Re
       instructions: `Redis ${facts.version} at ${target}, grant ${options.grant}. Send commands as argument arrays through command; KEYS is never sent (use SCAN or bigkeys).`,
     },
   );
-  for (const [operation, register] of registrations) {
-    if (grantAllows(options.grant, operation)) register(server, context);
-  }
+  registerRedisTools(server, context);
   let closed = false;
   return {
     server,
