@@ -101,7 +101,6 @@ export const Ladder = z.strictObject({
 /** An on-call ladder. */
 export type Ladder = z.infer<typeof Ladder>;
 
-/** `escalation/<name>.yaml`: a rule set agents work under. */
 /** What a person who does not answer in time is taken to have decided. */
 export const DefaultDecision = z.enum(['approve', 'deny', 'go-on'], {
   error: (issue) =>
@@ -122,6 +121,7 @@ export const HumanRule = z.strictObject({
 /** The human rule of a rule set. */
 export type HumanRule = z.infer<typeof HumanRule>;
 
+/** `escalation/<name>.yaml`: a rule set agents work under. */
 export const RuleSet = z.strictObject({
   name: Identifier,
   description: z.string().optional(),

@@ -68,7 +68,7 @@ export function orgToolsFor(org: OrgDefinition, agent: AgentDefinition): ModelTo
     tools.push({
       name: orgToolNames.escalate,
       description: `Ask ${person === 'human' ? 'the person above the org' : person} for a decision you must not take alone (data loss, security, spending) and wait for their answer.`,
-      input_schema: escalateInput,
+      input_schema: escalateInputFor(org, agent),
     });
   }
   if (agent.reports_to) {
@@ -76,7 +76,7 @@ export function orgToolsFor(org: OrgDefinition, agent: AgentDefinition): ModelTo
       {
         name: orgToolNames.escalate,
         description: `Raise a problem you cannot solve to your manager (${agent.reports_to}) and wait for their decision.`,
-        input_schema: escalateInput,
+        input_schema: escalateInputFor(org, agent),
       },
       {
         name: orgToolNames.report,
@@ -93,17 +93,37 @@ export function orgToolsFor(org: OrgDefinition, agent: AgentDefinition): ModelTo
   return tools;
 }
 
-const escalateInput: ModelTool['input_schema'] = {
-  type: 'object',
-  properties: {
-    reason: { type: 'string', description: 'what is wrong, what you tried, what you need' },
-    severity: { type: 'string', enum: ['low', 'normal', 'high', 'critical'] },
-    tags: {
-      type: 'array',
-      items: { type: 'string' },
-      description: 'such as data-loss or security',
+/** The tags the agent's rule set routes by (its severity rules' and ladders'), in rule order. */
+function routedTags(org: OrgDefinition, agent: AgentDefinition): string[] {
+  const rules = ruleSetOf(org, agent);
+  const tags = new Set<string>();
+  for (const rule of [...(rules?.severities ?? []), ...(rules?.ladders ?? [])]) {
+    for (const tag of rule.tags ?? []) tags.add(tag);
+  }
+  return [...tags];
+}
+
+/**
+ * `escalate`'s input. Its tags are free, but the description names those the agent's rules
+ * route by, so that "CEO at once on data loss" is reached with the tag the rule expects.
+ */
+function escalateInputFor(org: OrgDefinition, agent: AgentDefinition): ModelTool['input_schema'] {
+  const tags = routedTags(org, agent);
+  return {
+    type: 'object',
+    properties: {
+      reason: { type: 'string', description: 'what is wrong, what you tried, what you need' },
+      severity: { type: 'string', enum: ['low', 'normal', 'high', 'critical'] },
+      tags: {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          tags.length > 0
+            ? `the tags your escalation rules route by: ${tags.join(', ')} (other tags are kept with the escalation but route nothing)`
+            : 'such as data-loss or security',
+      },
     },
-  },
-  required: ['reason', 'severity'],
-  additionalProperties: false,
-};
+    required: ['reason', 'severity'],
+    additionalProperties: false,
+  };
+}
