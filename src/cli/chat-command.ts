@@ -5,7 +5,8 @@ import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
 import { addRunOptions } from './run-options.js';
 import type { RunLikeOptions } from './run-options.js';
-import { displayOf, withCancel } from './run-command.js';
+import { displayOf } from './run-command.js';
+import { withCancel } from './with-cancel.js';
 import { watchRun } from './watch-run.js';
 
 /** Options of `cadre chat`. */

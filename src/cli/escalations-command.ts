@@ -4,7 +4,7 @@ import { recordHumanAnswer } from '../escalation/human-answer.js';
 import type { EscalationRecord, Store } from '../store/store.js';
 import { findRun, withStore } from './cli-store.js';
 import type { CommandOutput } from './output.js';
-import { withCancel } from './run-command.js';
+import { withCancel } from './with-cancel.js';
 
 /** `cadre escalations`: escalations oldest first, the open ones only with `--open`. */
 export async function listEscalations(

@@ -13,7 +13,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 let exitCode = 0;
-const program = buildProgram(processOutput, (code) => {
+const program = await buildProgram(processOutput, (code) => {
   exitCode = code;
 });
 program.exitOverride();

@@ -3,7 +3,8 @@ import { CadreError } from '../errors.js';
 import { findRun, withStore } from './cli-store.js';
 import { openRuntime } from './open-runtime.js';
 import type { CommandOutput } from './output.js';
-import { displayOf, withCancel } from './run-command.js';
+import { displayOf } from './run-command.js';
+import { withCancel } from './with-cancel.js';
 import { watchRun } from './watch-run.js';
 
 /** Options of `cadre resume`: each defaults to what the run was started with. */

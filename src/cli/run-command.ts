@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { CadreError } from '../errors.js';
 import { openRuntime } from './open-runtime.js';
 import { LineSource } from './line-source.js';
 import { createPersonPrompt } from './person-prompt.js';
 import type { CommandOutput } from './output.js';
+import { withCancel } from './with-cancel.js';
 import { addRunOptions } from './run-options.js';
 import type { RunLikeOptions } from './run-options.js';
 import { watchRun } from './watch-run.js';
@@ -53,28 +53,6 @@ export async function runTask(
     return result.status === 'completed' ? 0 : 1;
   } finally {
     await opened.close(options.rehearsalLog);
-  }
-}
-
-/** Runs a command body, turning a CadreError into its message and exit code 1; Ctrl-C cancels through the signal. */
-export async function withCancel(
-  command: string,
-  output: CommandOutput,
-  body: (signal: AbortSignal) => Promise<number>,
-): Promise<number> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  try {
-    return await body(controller.signal);
-  } catch (error) {
-    if (error instanceof CadreError) {
-      output.error(`cadre ${command}: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    process.off('SIGINT', stop);
   }
 }
 

@@ -5,7 +5,7 @@ import type { RunTotals } from '../runtime/run-event.js';
 import type { RunRecord, Store } from '../store/store.js';
 import { withStore } from './cli-store.js';
 import type { CommandOutput } from './output.js';
-import { withCancel } from './run-command.js';
+import { withCancel } from './with-cancel.js';
 
 /** A run as `cadre runs` lists it. */
 export interface RunSummary {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { totalsOf } from '../runtime/run-event.js';
 import { findRun, withStore } from './cli-store.js';
 import type { CommandOutput } from './output.js';
-import { withCancel } from './run-command.js';
+import { withCancel } from './with-cancel.js';
 import { summaryLine } from '../runtime/run-summary.js';
 import { eventLine } from './run-view.js';
 
