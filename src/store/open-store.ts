@@ -2,8 +2,6 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { redactSecrets } from '../../tools/shared/redact.js';
 import { CadreError } from '../errors.js';
 import { createMemoryStore } from './memory-store.js';
-import { openPostgresStore } from './postgres-store.js';
-import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
 /** Where the store lives when nothing says otherwise, under the working directory. */
@@ -22,9 +20,14 @@ const accepted =
 export async function openStore(url: string | undefined, options: { cwd: string }): Promise<Store> {
   const value = url?.trim() ?? '';
   const file = (path: string) => (isAbsolute(path) ? path : resolve(options.cwd, path));
+  // Each driver is loaded only for the store it opens (libsql, pg).
+  const openSqliteStore = async (path: string) =>
+    (await import('./sqlite-store.js')).openSqliteStore(path);
   if (value === '') return openSqliteStore(file(defaultStoreFile));
   if (value === 'memory:') return createMemoryStore({ keepEvents: 'all' });
-  if (/^postgres(ql)?:\/\//i.test(value)) return openPostgresStore(value);
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    return (await import('./postgres-store.js')).openPostgresStore(value);
+  }
   if (/^sqlite:/i.test(value)) {
     const path = value.slice('sqlite:'.length);
     if (path === '') throw invalidUrl(value, 'sqlite: needs a path, as in sqlite:.cadre/state.db');

@@ -40,6 +40,15 @@ describe('cadre loads only what the command it runs needs', () => {
     for (const name of heavy) expect(packages).not.toContain(name);
   });
 
+  it('lists runs with the store’s own driver alone (SQLite by default)', async () => {
+    const { code, packages } = await packagesLoadedBy(['runs', '--limit', '1']);
+    expect(code).toBe(0);
+    expect(packages).toContain('libsql');
+    for (const name of heavy.filter((other) => other !== 'libsql')) {
+      expect(packages).not.toContain(name);
+    }
+  });
+
   it('prints its version with commander alone', async () => {
     const { code, packages } = await packagesLoadedBy(['--version']);
     expect(code).toBe(0);
