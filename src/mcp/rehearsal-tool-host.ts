@@ -5,18 +5,14 @@ import type { ModelTool } from '../model/model.js';
 import type { Grant } from '../org/agent-schema.js';
 import type { AgentDefinition, OrgDefinition } from '../org/org-definition.js';
 import { modelToolNames } from '../org/render-prompt.js';
-import { builtinTool, toolNameSeparator } from '../org/tool-catalog.js';
+import { builtinTool, grantCovers, toolNameSeparator } from '../org/tool-catalog.js';
 import type { ToolHost } from './tool-host.js';
-
-const grantRank: Record<Grant, number> = { read: 0, write: 1, admin: 2 };
 
 /** The highest grant an agent holds on one of cadre's tools, if it holds it at all. */
 function grantOn(agent: AgentDefinition, tool: string): Grant | undefined {
   let best: Grant | undefined;
   for (const use of agent.tools) {
-    if (use.tool === tool && (best === undefined || grantRank[use.grant] > grantRank[best])) {
-      best = use.grant;
-    }
+    if (use.tool === tool && (best === undefined || grantCovers(use.grant, best))) best = use.grant;
   }
   return best;
 }
