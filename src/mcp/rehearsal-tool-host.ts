@@ -32,7 +32,8 @@ async function listedTool(agent: AgentDefinition, name: string): Promise<Tool | 
   const builtin = builtinTool(tool);
   const grant = grantOn(agent, tool);
   if (!builtin || grant === undefined) return undefined;
-  const tools = await listingOf(builtin.id as BuiltinServerName, grant);
+  // A listing that fails leaves the tool listed by name only: toolsFor never rejects.
+  const tools = await listingOf(builtin.id as BuiltinServerName, grant).catch((): Tool[] => []);
   return tools.find((candidate) => candidate.name === operation);
 }
 
