@@ -188,7 +188,16 @@ export function createKernel(options: RuntimeOptions): Kernel {
   const checkpoint = (session: SessionState): Promise<void> => {
     if (!durable) return Promise.resolve();
     const record = sessionRecordOf(session, now());
-    return serially(session.id, () => store.saveSession(record));
+    return serially(session.id, async () => {
+      try {
+        await store.saveSession(record);
+      } catch (error) {
+        // The store did not take these messages: the next checkpoint gives them again, so the
+        // stored conversation has no gap (a handler that failed here is delivered again).
+        session.savedMessages = Math.min(session.savedMessages, record.messagesFrom ?? 0);
+        throw error;
+      }
+    });
   };
   const markHandled = (message: A2AMessage): void => {
     if (durable) track(store.markHandled(message.messageId, now()).then(() => undefined));

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelMessage } from '../../src/model/model.js';
+import type { Model, ModelMessage } from '../../src/model/model.js';
+import type { OrgDefinition } from '../../src/org/org-definition.js';
+import { createKernel } from '../../src/runtime/kernel.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import type { SessionRecord, Store } from '../../src/store/store.js';
 import type { AgentDefinition } from '../../src/org/org-definition.js';
 import { sessionFromRecord, sessionRecordOf } from '../../src/runtime/session-record.js';
 import type { SessionState } from '../../src/runtime/session.js';
@@ -95,5 +99,53 @@ describe('a session’s record', () => {
       messagesFrom: 0,
       messages: [said('a'), said('b')],
     });
+  });
+});
+
+describe('a checkpoint the store refuses', () => {
+  it('gives the same messages again at the next checkpoint, so the stored conversation has no gap', async () => {
+    const memory = createMemoryStore();
+    let refuse = true;
+    const store: Store = {
+      ...memory,
+      durable: true,
+      async saveSession(record) {
+        if (refuse) {
+          refuse = false;
+          throw new Error('the store is down');
+        }
+        return memory.saveSession(record);
+      },
+    };
+    const org: OrgDefinition = {
+      name: 'one',
+      title: 'one',
+      root: 'dba',
+      dir: '.',
+      defaults: {},
+      targets: {},
+      mcp_servers: {},
+      rule_sets: {},
+      rule_set_files: {},
+      agents: [{ ...agent, reports_to: null }],
+    };
+    const model: Model = {
+      name: 'never-called',
+      turn: () => Promise.reject(new Error('no model turn in this test')),
+    };
+    const kernel = createKernel({ org, model, store });
+    const live = session([said('a'), said('b')]);
+
+    await expect(kernel.checkpoint(live)).rejects.toThrow('the store is down');
+    live.messages.push(said('c'));
+    await kernel.checkpoint(live);
+
+    const [stored] = await memory.sessions('run-1');
+    expect(stored?.messages).toEqual([said('a'), said('b'), said('c')]);
+    expect(sessionFromRecord(stored as SessionRecord, agentOf).messages).toEqual([
+      said('a'),
+      said('b'),
+      said('c'),
+    ]);
   });
 });
