@@ -171,28 +171,36 @@ export class CappedQuery implements Submittable, DirectReceiver {
   #receiveRowDescription(message: Buffer, start: number): void {
     const count = message.readInt16BE(start);
     const columns: ResultColumn[] = [];
-    const parsers: ValueParser[] = [];
     let at = start + 2;
     for (let index = 0; index < count; index += 1) {
       const nameEnd = message.indexOf(0, at);
       const name = message.toString('utf8', at, nameEnd);
       // After the name's NUL: table oid (4), column number (2), then the type oid.
-      const dataTypeId = message.readUInt32BE(nameEnd + 7);
-      columns.push({ name, dataTypeId });
-      parsers.push(pg.types.getTypeParser(dataTypeId, 'text') as ValueParser);
+      columns.push({ name, dataTypeId: message.readUInt32BE(nameEnd + 7) });
       // type oid (4), type size (2), type modifier (4), format (2).
       at = nameEnd + 7 + 12;
     }
+    this.#setColumns(columns);
+  }
+
+  /** The result's columns, and the parser of each one's text values. */
+  #setColumns(columns: ResultColumn[]): void {
     this.#columns = columns;
-    this.#parsers = parsers;
+    this.#parsers = columns.map(
+      (column) => pg.types.getTypeParser(column.dataTypeId, 'text') as ValueParser,
+    );
+  }
+
+  /** Whether one more row is kept; past the cap the result is marked truncated instead. */
+  #roomForRow(): boolean {
+    if (this.#rows.length < this.#maxRows) return true;
+    this.#truncated = true;
+    return false;
   }
 
   /** DataRow: int16 count, then per value its int32 length (-1: NULL) and bytes. */
   #receiveDataRow(message: Buffer, start: number): void {
-    if (this.#rows.length >= this.#maxRows) {
-      this.#truncated = true;
-      return;
-    }
+    if (!this.#roomForRow()) return;
     try {
       const count = message.readInt16BE(start);
       const row: unknown[] = [];
@@ -223,22 +231,14 @@ export class CappedQuery implements Submittable, DirectReceiver {
 
   /** The result's columns: their names and type parsers. */
   handleRowDescription(message: { fields: FieldDescription[] }): void {
-    const columns: ResultColumn[] = [];
-    const parsers: ValueParser[] = [];
-    for (const field of message.fields) {
-      columns.push({ name: field.name, dataTypeId: field.dataTypeID });
-      parsers.push(pg.types.getTypeParser(field.dataTypeID, 'text') as ValueParser);
-    }
-    this.#columns = columns;
-    this.#parsers = parsers;
+    this.#setColumns(
+      message.fields.map((field) => ({ name: field.name, dataTypeId: field.dataTypeID })),
+    );
   }
 
   /** One row: kept while under the cap. */
   handleDataRow(message: { fields: (string | null)[] }): void {
-    if (this.#rows.length >= this.#maxRows) {
-      this.#truncated = true;
-      return;
-    }
+    if (!this.#roomForRow()) return;
     try {
       const row: unknown[] = [];
       const fields = message.fields;

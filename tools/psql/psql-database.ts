@@ -43,9 +43,9 @@ export const applicationName = 'cadre-psql';
  * runs on a checked-out client that is left outside any transaction (rolled back) and, above
  * the read grant, reset (`DISCARD ALL`) afterwards; a client that failed or could not be
  * cleaned is closed instead of returned to the pool. Each connection's socket has a
- * BackendRouter with the result-size guard (see `guardResultSize`). The timeouts, the read grant's read-only default and
- * `standard_conforming_strings` are startup settings of every connection (see
- * `sessionSettings`).
+ * BackendRouter with the result-size guard (see `guardResultSize`). The timeouts, the read
+ * grant's read-only default and `standard_conforming_strings` are startup settings of every
+ * connection (see `sessionSettings`).
  */
 export class PsqlDatabase {
   readonly #pool: ClientPool;
