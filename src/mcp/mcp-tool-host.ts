@@ -4,7 +4,6 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { resolveConnectionUrl } from '../../tools/shared/connection-url.js';
-import { listBuiltinTools } from '../../tools/shared/tool-listing.js';
 import type { BuiltinServerName } from '../../tools/shared/tool-listing.js';
 import { redactSecrets } from '../../tools/shared/redact.js';
 import type { ModelTool } from '../model/model.js';
@@ -221,9 +220,13 @@ export function createMcpToolHost(options: McpToolHostOptions): ToolHost {
             ? [located.only]
             : (org.mcp_servers[located.server]?.tools ?? []);
         // cadre's own servers list the same tools without starting: the model still sees their
-        // descriptions and parameters.
+        // descriptions and parameters (the listing is loaded only on this path).
         const listed = builtin
-          ? await listBuiltinTools(builtin.id as BuiltinServerName, use.grant).catch(() => [])
+          ? await import('../../tools/shared/tool-listing.js')
+              .then(({ listBuiltinTools }) =>
+                listBuiltinTools(builtin.id as BuiltinServerName, use.grant),
+              )
+              .catch(() => [])
           : [];
         for (const tool of names) {
           const name = modelName(located.server, tool);

@@ -16,7 +16,7 @@ function notConnected<T extends object>(what: string): T {
   const refuse = (): never => {
     throw new Error(`${what} is not connected: this server only lists its tools`);
   };
-  return new Proxy({} as T, { get: refuse, set: refuse, apply: refuse });
+  return new Proxy({} as T, { get: refuse, set: refuse });
 }
 
 /** A server with the tools `grant` gives, at the server's default options, connected to nothing. */
