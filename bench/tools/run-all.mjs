@@ -58,6 +58,11 @@ const rows = [
     label: `no database: @modelcontextprotocol/sdk ${packageVersion('@modelcontextprotocol/sdk')} McpServer answering 1`,
     byDefault: false,
   },
+  {
+    name: 'sdk-pg-floor',
+    label: `the same plus one round trip: \`SELECT 1\` through pg, nothing else`,
+    byDefault: false,
+  },
 ];
 
 const args = process.argv.slice(2);
@@ -259,6 +264,25 @@ if (cadre && peer) {
     const ratio = cadre[key] / peer[key];
     console.log(
       `- ${mode}: ${perSecond(cadre[key])} / ${perSecond(peer[key])} calls/s = ${ratio.toFixed(2)}×: ${verdict(ratio)}`,
+    );
+  }
+}
+
+const bound = summary.get('sdk-pg-floor');
+if (bound && peer) {
+  console.log('');
+  console.log(
+    'the bound: a server doing only the SDK’s part and one round trip (sdk-pg-floor) against the peer:',
+  );
+  for (const [mode, key] of [
+    ['sequential', 'sequentialCallsPerSecond'],
+    ['concurrency 10', 'concurrentCallsPerSecond'],
+  ]) {
+    const line = `- ${mode}: ${perSecond(bound[key])} / ${perSecond(peer[key])} calls/s = ${(bound[key] / peer[key]).toFixed(2)}×`;
+    console.log(
+      cadre
+        ? `${line}; cadre reaches ${((cadre[key] / bound[key]) * 100).toFixed(0)}% of it`
+        : line,
     );
   }
 }
