@@ -37,16 +37,24 @@ export function numberIn(data: unknown, field: string | undefined): number | und
     if (column >= 0) return asNumber(table.rows[0]?.[column]);
   }
   if (field === undefined) return asNumber(data);
-  const stack: unknown[] = [data];
-  while (stack.length > 0) {
-    const current = stack.shift();
-    if (current === null || typeof current !== 'object') continue;
-    for (const [key, value] of Object.entries(current)) {
-      if (key === field && asNumber(value) !== undefined) return asNumber(value);
-      if (value !== null && typeof value === 'object') stack.push(value);
-    }
+  for (const value of valuesNamed(data, field)) {
+    const number = asNumber(value);
+    if (number !== undefined) return number;
   }
   return undefined;
+}
+
+/** The values under keys named `field` anywhere in `data`, nearest first (breadth first). */
+function* valuesNamed(data: unknown, field: string): Generator<unknown> {
+  const queue: unknown[] = [data];
+  for (let at = 0; at < queue.length; at += 1) {
+    const current = queue[at];
+    if (current === null || typeof current !== 'object') continue;
+    for (const [key, value] of Object.entries(current)) {
+      if (key === field) yield value;
+      if (value !== null && typeof value === 'object') queue.push(value);
+    }
+  }
 }
 
 function targetOf(
@@ -125,12 +133,11 @@ export async function runProbes(org: OrgDefinition, host: ToolHost): Promise<Pro
   return results;
 }
 
-/** Whether `data` holds `null` at the dotted `field` (a figure the tool could not compute yet). */
+/**
+ * Whether `data` holds `null` under a key named `field` (where `numberIn` looks): a figure the
+ * tool could not compute yet, such as a ratio with no lookups.
+ */
 function fieldIsNull(data: unknown, field: string): boolean {
-  let value: unknown = data;
-  for (const key of field.split('.')) {
-    if (value === null || typeof value !== 'object') return false;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value === null;
+  for (const value of valuesNamed(data, field)) if (value === null) return true;
+  return false;
 }

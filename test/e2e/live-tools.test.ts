@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/runtime/run-event.js';
+import { startPrivateRedis } from '../helpers/private-redis.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const database = `cadre_live_${process.pid}_${Date.now()}`;
@@ -138,6 +139,35 @@ describe('cadre metrics', () => {
     expect(layer1?.met).toBe((layer1?.value ?? 0) > 95);
     for (const entry of report.results) expect(entry.error, entry.metric).toBeUndefined();
     expect(result.code).toBe(report.results.every((entry) => entry.met) ? 0 : 1);
+  });
+
+  it('says why a ratio has no value yet on a fresh Redis, and measures it after one lookup', async () => {
+    const redis = await startPrivateRedis();
+    try {
+      const environment = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url };
+      const fresh = await runCli(['metrics', 'agents/esa', '--json'], undefined, environment);
+      const freshReport = JSON.parse(fresh.stdout) as {
+        results: { agent: string; value?: number; met?: boolean; error?: string }[];
+      };
+      const cache = freshReport.results.filter((entry) => entry.agent === 'layer-14');
+      expect(cache).toHaveLength(1);
+      expect(cache[0]?.value).toBeUndefined();
+      expect(cache[0]?.error).toContain("no number under 'keyspace_hit_ratio'");
+      expect(cache[0]?.error).toContain('it is null: nothing to measure yet');
+      expect(fresh.code).toBe(1);
+
+      const client = new Redis(redis.url);
+      await client.get('never-set');
+      await client.quit();
+      const after = await runCli(['metrics', 'agents/esa', '--json'], undefined, environment);
+      const afterReport = JSON.parse(after.stdout) as typeof freshReport;
+      const measured = afterReport.results.find((entry) => entry.agent === 'layer-14');
+      // One lookup, a miss: 0 hits of 1.
+      expect(measured).toMatchObject({ value: 0, met: false });
+      expect(measured?.error).toBeUndefined();
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('says which variable is missing when a target cannot be reached', async () => {
