@@ -65,6 +65,36 @@ function hasBlockOption(upperArguments: readonly string[]): boolean {
   return false;
 }
 
+/** The largest COUNT a SCAN-family call may ask for: one step walks about that many slots. */
+export const maxScanCount = 10_000;
+
+/**
+ * A SCAN-family command `name` (`SCAN cursor …`, `HSCAN key cursor …`) whose options start at
+ * `optionStart` (0-based, among the arguments after the name): a COUNT above `maxScanCount` is
+ * refused, since Redis answers nothing else while one step walks that many slots.
+ */
+function scanRule(name: string, optionStart: number): Rule {
+  return {
+    need: 'read',
+    refine: (upperArguments) => {
+      // Every COUNT followed by a number counts (flags such as NOVALUES take no value).
+      for (let at = optionStart; at < upperArguments.length - 1; at += 1) {
+        if (upperArguments[at] !== 'COUNT') continue;
+        const count = Number(upperArguments[at + 1]);
+        if (Number.isFinite(count) && count > maxScanCount) {
+          return {
+            ...never(
+              `COUNT ${upperArguments[at + 1]} makes one step walk that many slots while the server answers nobody else; ask for at most COUNT ${maxScanCount} and continue from the returned cursor`,
+            ),
+            label: `${name} with a COUNT above ${maxScanCount}`,
+          };
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
 /** Single commands, by upper-cased name. */
 const commandRules: Record<string, Rule> = {
   // read: strings and keys
@@ -80,7 +110,7 @@ const commandRules: Record<string, Rule> = {
   PTTL: read,
   EXPIRETIME: read,
   PEXPIRETIME: read,
-  SCAN: read,
+  SCAN: scanRule('SCAN', 1),
   DBSIZE: read,
   // read: hashes
   HGET: read,
@@ -91,7 +121,7 @@ const commandRules: Record<string, Rule> = {
   HLEN: read,
   HEXISTS: read,
   HSTRLEN: read,
-  HSCAN: read,
+  HSCAN: scanRule('HSCAN', 2),
   HRANDFIELD: read,
   // read: lists
   LRANGE: read,
@@ -103,7 +133,7 @@ const commandRules: Record<string, Rule> = {
   SISMEMBER: read,
   SMISMEMBER: read,
   SCARD: read,
-  SSCAN: read,
+  SSCAN: scanRule('SSCAN', 2),
   SRANDMEMBER: read,
   SINTER: read,
   SUNION: read,
@@ -123,7 +153,7 @@ const commandRules: Record<string, Rule> = {
   ZLEXCOUNT: read,
   ZRANK: read,
   ZREVRANK: read,
-  ZSCAN: read,
+  ZSCAN: scanRule('ZSCAN', 2),
   ZRANDMEMBER: read,
   // read: streams
   XRANGE: read,
@@ -141,7 +171,6 @@ const commandRules: Record<string, Rule> = {
   BITCOUNT: read,
   BITPOS: read,
   GETBIT: read,
-  PFCOUNT: read,
   GEOPOS: read,
   GEODIST: read,
   GEOHASH: read,
@@ -174,7 +203,12 @@ const commandRules: Record<string, Rule> = {
   PERSIST: write,
   RENAME: write,
   RENAMENX: write,
-  COPY: write,
+  COPY: {
+    need: 'write',
+    // COPY source destination DB n writes into another database, as MOVE (admin) does.
+    refine: (upperArguments) =>
+      upperArguments.slice(2).includes('DB') ? { ...admin, label: 'COPY … DB' } : undefined,
+  },
   INCR: write,
   INCRBY: write,
   INCRBYFLOAT: write,
@@ -216,6 +250,8 @@ const commandRules: Record<string, Rule> = {
   XACK: write,
   SETBIT: write,
   PFADD: write,
+  // PFCOUNT rewrites the key's cached cardinality (Redis flags it as a write).
+  PFCOUNT: write,
   GEOADD: write,
   PUBLISH: write,
 

@@ -18,6 +18,13 @@ describe('the command allowlist', () => {
     [['CONFIG', 'SET', 'maxmemory', '1'], 'admin', 'CONFIG SET'],
     [['SLOWLOG', 'RESET'], 'admin', 'SLOWLOG RESET'],
     [['FLUSHALL'], 'admin', 'FLUSHALL'],
+    [['SCAN', '0', 'MATCH', 'user:*', 'COUNT', '10000'], 'read', 'SCAN'],
+    [['HSCAN', 'h', '0', 'NOVALUES', 'COUNT', '10000'], 'read', 'HSCAN'],
+    [['SCAN', '0', 'MATCH', 'COUNT', 'COUNT', '5'], 'read', 'SCAN'],
+    [['PFCOUNT', 'visitors'], 'write', 'PFCOUNT'],
+    [['COPY', 'a', 'b', 'REPLACE'], 'write', 'COPY'],
+    [['COPY', 'a', 'DB'], 'write', 'COPY'],
+    [['copy', 'a', 'b', 'db', '5'], 'admin', 'COPY'],
   ] as const)('classifies %j as needing %s', (args, need, name) => {
     expect(checkCommand(args, 'admin')).toEqual({ allowed: true, name, need });
   });
@@ -38,6 +45,38 @@ describe('the command allowlist', () => {
       allowed: false,
       name: 'XREAD BLOCK',
       need: 'never',
+    });
+  });
+
+  it.each([
+    ['SCAN', '0', 'COUNT', '100000000'],
+    ['scan', '0', 'match', 'x*', 'count', '10001'],
+    ['HSCAN', 'h', '0', 'NOVALUES', 'COUNT', '20000'],
+    ['SSCAN', 's', '0', 'COUNT', '1e9'],
+    ['ZSCAN', 'z', '0', 'MATCH', 'a', 'COUNT', '50000'],
+  ])('refuses a SCAN step over more than 10000 slots at every grant: %j', (...args) => {
+    const verdict = checkCommand(args, 'admin');
+    expect(verdict).toMatchObject({
+      allowed: false,
+      name: `${args[0]?.toUpperCase()} with a COUNT above 10000`,
+      need: 'never',
+      reason: expect.stringContaining('continue from the returned cursor'),
+    });
+  });
+
+  it('refuses PFCOUNT at the read grant: it rewrites the cached cardinality', () => {
+    expect(checkCommand(['PFCOUNT', 'visitors'], 'read')).toMatchObject({
+      allowed: false,
+      need: 'write',
+    });
+  });
+
+  it('refuses COPY into another database below the admin grant, as MOVE', () => {
+    expect(checkCommand(['COPY', 'a', 'b', 'DB', '5'], 'write')).toMatchObject({
+      allowed: false,
+      name: 'COPY … DB',
+      need: 'admin',
+      reason: expect.stringContaining('needs the admin grant'),
     });
   });
 

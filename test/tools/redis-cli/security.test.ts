@@ -97,6 +97,13 @@ const hostileInputs: HostileInput[] = [
   { args: ['*1\r\n$8\r\nFLUSHALL'], names: 'FLUSHALL', need: 'never' },
   { args: ['ＦＬＵＳＨＡＬＬ'], names: 'ＦＬＵＳＨＡＬＬ', need: 'never' },
   { args: [], names: 'empty', need: 'never' },
+  { args: ['SCAN', '0', 'COUNT', '100000000'], names: 'COUNT above 10000', need: 'never' },
+  {
+    args: ['HSCAN', key('seed:hash'), '0', 'NOVALUES', 'COUNT', '20000'],
+    names: 'HSCAN with a COUNT above 10000',
+    need: 'never',
+  },
+  { args: ['COPY', key('seed:string'), key('copy'), 'DB', '5'], names: 'COPY … DB', need: 'admin' },
   { args: ['GET', 5], names: 'string', need: 'never' },
   { args: [['FLUSHALL']], names: 'string', need: 'never' },
   { args: ['SET', key('seed:string'), { toString: 'FLUSHALL' }], names: 'string', need: 'never' },
