@@ -96,6 +96,18 @@ export const dangerousFunctions: readonly DangerousFunction[] = [
     grant: 'write',
   },
   { pattern: /^pg_notify$/, reason: 'sends notifications to other sessions', grant: 'write' },
+  {
+    pattern:
+      /^(?:brin_summarize_new_values|brin_summarize_range|brin_desummarize_range|gin_clean_pending_list)$/,
+    reason: 'changes an index in a way a rollback does not undo',
+    grant: 'write',
+  },
+  {
+    pattern: /^setseed$/,
+    reason: 'seeds random() for the rest of the session, which outlives the call',
+    grant: 'write',
+  },
+  { pattern: /^pg_nextoid$/, reason: 'advances the server’s OID counter', grant: 'admin' },
 ];
 
 /** Rules already looked up by lower-case name (null: none); every word of a statement is. */

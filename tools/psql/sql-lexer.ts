@@ -54,6 +54,40 @@ function closingQuote(sql: string, from: number, quote: string, backslashEscapes
   return -1;
 }
 
+/**
+ * Whether the string literal that ends just before `from` is continued: PostgreSQL joins two
+ * quoted strings separated only by whitespace holding a line break (and comments), and the
+ * second part keeps the first part's kind (E'…' escapes included). Comments of both kinds
+ * count here, more than the server allows, so that no continuation goes unseen.
+ */
+function continuesString(sql: string, from: number): boolean {
+  let index = from;
+  let lineBreak = false;
+  while (index < sql.length) {
+    const character = sql[index] as string;
+    if (character === '\n' || character === '\r') {
+      lineBreak = true;
+      index += 1;
+    } else if (whitespace.test(character)) {
+      index += 1;
+    } else if (sql.startsWith('--', index)) {
+      const newline = sql.slice(index).search(/[\n\r]/);
+      if (newline === -1) return false;
+      index += newline;
+    } else if (sql.startsWith('/*', index)) {
+      const end = blockCommentEnd(sql, index);
+      if (end === -1) return false;
+      index = end;
+    } else {
+      return lineBreak && character === "'";
+    }
+  }
+  return false;
+}
+
+const continuedString =
+  "a string literal goes on after a line break ('…' then a new line and '…'), which PostgreSQL joins into one literal; write it as one literal on one line, or join parts with ||";
+
 /** Where a (nested) block comment that starts at `from` ends, or -1. */
 function blockCommentEnd(sql: string, from: number): number {
   let depth = 0;
@@ -101,7 +135,8 @@ function decodeUnicodeEscapes(body: string, escape: string): string | undefined 
 }
 
 interface PendingUnicode {
-  token: SqlToken;
+  /** The identifier's index among the tokens. */
+  position: number;
   body: string;
 }
 
@@ -122,6 +157,12 @@ export function lexSql(sql: string): SqlLexResult {
     const token = { kind, value, start, end };
     tokens.push(token);
     return token;
+  };
+  /** Pushes a string literal that ends at `end`; false when a continuation follows it. */
+  const pushString = (value: string, start: number, end: number): boolean => {
+    if (continuesString(sql, end)) return false;
+    push('string', value, start, end);
+    return true;
   };
 
   while (index < sql.length) {
@@ -146,7 +187,9 @@ export function lexSql(sql: string): SqlLexResult {
     if ((character === 'e' || character === 'E') && next === "'") {
       const end = closingQuote(sql, index + 2, "'", true);
       if (end === -1) return { ok: false, reason: "an E'…' string is not closed" };
-      push('string', sql.slice(index + 2, end - 1), index, end);
+      if (!pushString(sql.slice(index + 2, end - 1), index, end)) {
+        return { ok: false, reason: continuedString };
+      }
       index = end;
       continue;
     }
@@ -157,10 +200,12 @@ export function lexSql(sql: string): SqlLexResult {
         if (end === -1) return { ok: false, reason: `a U&${quote}…${quote} literal is not closed` };
         const body = sql.slice(index + 3, end - 1).replaceAll(quote + quote, quote);
         if (quote === "'") {
-          push('string', decodeUnicodeEscapes(body, '\\') ?? body, index, end);
+          if (!pushString(decodeUnicodeEscapes(body, '\\') ?? body, index, end)) {
+            return { ok: false, reason: continuedString };
+          }
         } else {
-          const token = push('quoted-identifier', body, index, end);
-          unicodeIdentifiers.push({ token, body });
+          push('quoted-identifier', body, index, end);
+          unicodeIdentifiers.push({ position: tokens.length - 1, body });
         }
         index = end;
         continue;
@@ -169,14 +214,18 @@ export function lexSql(sql: string): SqlLexResult {
     if (/[bBxXnN]/.test(character) && next === "'") {
       const end = closingQuote(sql, index + 2, "'", false);
       if (end === -1) return { ok: false, reason: 'a string is not closed' };
-      push('string', sql.slice(index + 2, end - 1).replaceAll("''", "'"), index, end);
+      if (!pushString(sql.slice(index + 2, end - 1).replaceAll("''", "'"), index, end)) {
+        return { ok: false, reason: continuedString };
+      }
       index = end;
       continue;
     }
     if (character === "'") {
       const end = closingQuote(sql, index + 1, "'", false);
       if (end === -1) return { ok: false, reason: 'a string is not closed' };
-      push('string', sql.slice(index + 1, end - 1).replaceAll("''", "'"), index, end);
+      if (!pushString(sql.slice(index + 1, end - 1).replaceAll("''", "'"), index, end)) {
+        return { ok: false, reason: continuedString };
+      }
       index = end;
       continue;
     }
@@ -234,8 +283,8 @@ export function lexSql(sql: string): SqlLexResult {
   }
 
   // U&"…" identifiers, decoded with the escape character a following UESCAPE '…' names.
-  for (const { token, body } of unicodeIdentifiers) {
-    const position = tokens.indexOf(token);
+  for (const { position, body } of unicodeIdentifiers) {
+    const token = tokens[position] as SqlToken;
     const keyword = tokens[position + 1];
     const escapeLiteral = tokens[position + 2];
     let escape = '\\';

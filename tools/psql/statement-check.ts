@@ -372,11 +372,95 @@ const adminObjects = new Set([
   'owned',
 ]);
 
-/** Why a statement needs the admin grant (roles, privileges, settings, files), if it does. */
+/** Objects whose code runs later, out of reach of these checks: defining them needs admin. */
+const codeObjects = new Set(['function', 'procedure', 'routine']);
+
+/** Schemas whose tables are the server's own bookkeeping (roles, privileges, settings). */
+const systemSchemas = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
+
+/**
+ * Words after which a statement names the table it writes (`UPDATE t`, `INSERT INTO t`,
+ * `DELETE FROM t`, `MERGE INTO t`, `TRUNCATE t`, `ALTER TABLE t`, `DROP TABLE t`), with the word
+ * that must come just before for the pair to count.
+ */
+const writeTargetMarkers: readonly [before: string | undefined, marker: string][] = [
+  [undefined, 'update'],
+  ['insert', 'into'],
+  ['merge', 'into'],
+  ['delete', 'from'],
+  [undefined, 'truncate'],
+  ['alter', 'table'],
+  ['drop', 'table'],
+];
+
+/** The name a statement writes after `tokens[index]`: `[schema, table]` (schema may be ''). */
+function writeTarget(tokens: readonly SqlToken[], index: number): [string, string] | undefined {
+  let at = index + 1;
+  while (isWord(tokens[at], 'only', 'table', 'if', 'exists')) at += 1;
+  const first = tokens[at];
+  if (first?.kind !== 'word' && first?.kind !== 'quoted-identifier') return undefined;
+  const dot = tokens[at + 1];
+  const second = tokens[at + 2];
+  if (
+    dot?.kind === 'punctuation' &&
+    dot.value === '.' &&
+    (second?.kind === 'word' || second?.kind === 'quoted-identifier')
+  ) {
+    return [first.value.toLowerCase(), second.value.toLowerCase()];
+  }
+  return ['', first.value.toLowerCase()];
+}
+
+/** Why a statement writes to the system catalogs (pg_catalog, pg_* tables), if it does. */
+function catalogWriteReason(tokens: readonly SqlToken[]): string | undefined {
+  for (const [index, token] of tokens.entries()) {
+    if (token.kind !== 'word') continue;
+    for (const [before, marker] of writeTargetMarkers) {
+      if (token.value !== marker) continue;
+      if (before !== undefined && !isWord(tokens[index - 1], before)) continue;
+      const target = writeTarget(tokens, index);
+      if (target === undefined) continue;
+      const [schema, table] = target;
+      if (systemSchemas.has(schema) || (schema === '' && table.startsWith('pg_'))) {
+        return `writing to ${schema === '' ? table : `${schema}.${table}`} changes the system catalogs (roles, privileges, the server's own bookkeeping)`;
+      }
+    }
+    // TRUNCATE takes a list of tables: every name in it counts.
+    if (token.value === 'truncate') {
+      const named = tokens
+        .slice(index + 1)
+        .find(
+          (candidate) =>
+            (candidate.kind === 'word' || candidate.kind === 'quoted-identifier') &&
+            (systemSchemas.has(candidate.value.toLowerCase()) ||
+              candidate.value.toLowerCase().startsWith('pg_')),
+        );
+      if (named) {
+        return `writing to ${named.value} changes the system catalogs (roles, privileges, the server's own bookkeeping)`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why a statement needs the admin grant, if it does: roles, privileges, ownership, settings,
+ * files, the system catalogs, and code (DO, functions, procedures) — code can build any
+ * statement as text and run it (EXECUTE), out of reach of these checks.
+ */
 function adminReason(tokens: readonly SqlToken[], start: number): string | undefined {
   const first = tokens[start] as SqlToken;
   const keyword = first.value;
   const words = tokens.slice(start + 1, start + 8).filter((token) => token.kind === 'word');
+  if (keyword === 'do') {
+    return 'DO runs procedural code, which can build any statement as text and run it (EXECUTE), out of reach of these checks';
+  }
+  const catalog = catalogWriteReason(tokens);
+  if (catalog) return catalog;
+  const ownerTo = tokens.some(
+    (token, index) => isWord(token, 'owner') && isWord(tokens[index + 1], 'to'),
+  );
+  if (ownerTo) return 'OWNER TO changes ownership, and with it privileges';
   if (keyword === 'set' || keyword === 'reset') {
     return `${keyword.toUpperCase()} changes session settings`;
   }
@@ -396,6 +480,16 @@ function adminReason(tokens: readonly SqlToken[], start: number): string | undef
   const named = `${keyword} ${object}`.toUpperCase();
   if (adminObjects.has(object)) {
     return `${named} changes roles, privileges, extensions or server-wide settings`;
+  }
+  if (keyword !== 'drop' && codeObjects.has(object)) {
+    return `${named} defines code that runs later, which can build any statement as text and run it, out of reach of these checks`;
+  }
+  if (
+    keyword === 'create' &&
+    object === 'schema' &&
+    tokens.some((token) => isWord(token, 'grant'))
+  ) {
+    return 'CREATE SCHEMA … GRANT changes privileges';
   }
   if (
     (object === 'foreign' && second === 'data') ||
@@ -454,7 +548,7 @@ export function checkExecuteStatement(sql: string, grant: Grant): StatementCheck
   if (transactionControl.has(keyword)) {
     return {
       allowed: false,
-      reason: `refused: ${keywordText} is transaction control; each execute call runs on its own and commits when it succeeds, so a transaction cannot span calls (group statements in one DO block)`,
+      reason: `refused: ${keywordText} is transaction control; each execute call runs on its own and commits when it succeeds, so a transaction cannot span calls (send each statement in its own call; DO blocks need the admin grant)`,
     };
   }
   if (['prepare', 'execute', 'deallocate'].includes(keyword)) {

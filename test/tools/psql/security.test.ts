@@ -269,6 +269,26 @@ const readCases = (): HostileCase[] => [
     reason: /changes server-wide state/,
   },
   { name: 'an empty statement', sql: ' -- nothing here\n', reason: /the SQL is empty/ },
+  {
+    name: 'an E-string continued on the next line, hiding a call in what looks like a string',
+    sql: "SELECT E''\n'\\' , ' , pg_read_file('/etc/hostname') AS f, ' -- '\n",
+    reason: /a string literal goes on after a line break/,
+  },
+  {
+    name: 'the same continuation behind a comment line, hiding an advisory lock',
+    sql: "SELECT E''\n-- note\n'\\' , ' , pg_advisory_lock(4242), ' -- '\n",
+    reason: /a string literal goes on after a line break/,
+  },
+  {
+    name: 'setseed, whose seed outlives the call',
+    sql: 'SELECT setseed(0.25)',
+    reason: /setseed\(\) seeds random\(\)/,
+  },
+  {
+    name: 'a BRIN summary, which the rollback does not undo',
+    sql: "SELECT brin_summarize_new_values('t_pkey')",
+    reason: /changes an index in a way a rollback does not undo/,
+  },
 ];
 
 describe('hostile SQL at the read grant, as a non-superuser', () => {
@@ -452,6 +472,36 @@ const writeCases = (): HostileCase[] => [
     sql: "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ SELECT dblink_exec('dbname=test', 'DROP TABLE t') $$",
     reason: /dblink_exec\(\) opens connections/,
   },
+  {
+    name: 'COPY … PROGRAM inside a DO block',
+    sql: "DO $$ BEGIN COPY (SELECT 1) TO PROGRAM 'touch /tmp/cadre-psql-SUFFIX-program'; END $$",
+    reason: /DO runs procedural code.*needs the admin grant/,
+  },
+  {
+    name: 'a role change built as text inside a DO block',
+    sql: "DO $$ BEGIN EXECUTE 'ALTER ROLE READER ' || 'SUPERUSER'; END $$",
+    reason: /DO runs procedural code/,
+  },
+  {
+    name: 'a renamed copy of pg_read_file (LANGUAGE internal)',
+    sql: "CREATE FUNCTION cadre_rf(text) RETURNS text LANGUAGE internal STRICT AS 'pg_read_file_all'",
+    reason: /CREATE FUNCTION defines code that runs later/,
+  },
+  {
+    name: 'writing the role catalog',
+    sql: "UPDATE pg_catalog.pg_authid SET rolcreaterole = true WHERE rolname = 'READER'",
+    reason: /writing to pg_catalog\.pg_authid changes the system catalogs/,
+  },
+  {
+    name: 'a grant inside CREATE SCHEMA',
+    sql: 'CREATE SCHEMA cadre_s GRANT ALL ON TABLE public.t TO READER',
+    reason: /CREATE SCHEMA … GRANT changes privileges/,
+  },
+  {
+    name: 'giving a table away',
+    sql: 'ALTER TABLE t OWNER TO READER',
+    reason: /OWNER TO changes ownership/,
+  },
   { name: 'COMMIT', sql: 'COMMIT', reason: /COMMIT is transaction control/ },
   { name: 'BEGIN then DROP', sql: 'BEGIN; DROP TABLE t', reason: /BEGIN is transaction control/ },
   {
@@ -510,6 +560,8 @@ describe('as the superuser postgres', () => {
         `COPY (select 1) TO '${files.copy}'`,
         "SELECT lo_import('/etc/passwd')",
         "SELECT set_config('default_transaction_read_only', 'off', false)",
+        "SELECT E''\n'\\' , ' , pg_read_file('/etc/hostname') AS f, ' -- '\n",
+        "SELECT E''\n'\\' , ' , lo_export(1, '/tmp/cadre-psql-x'), ' -- '\n",
       ]) {
         const result = await superuser.call('query', { sql });
         expect(result.isError, sql).toBe(true);

@@ -38,6 +38,36 @@ describe('the SQL lexer', () => {
     ).toEqual(['data', 'xA']);
   });
 
+  it('refuses a string continued after a line break, whatever its kind and the comments between', () => {
+    for (const sql of [
+      "SELECT E''\n'\\' , ' , pg_read_file('/etc/passwd') AS f, ' -- '\n",
+      "SELECT 'a'\n'b'",
+      "SELECT 'a'  \r\n  'b'",
+      "SELECT E'a' -- note\n'b'",
+      "SELECT E'a'\n-- note\n'b'",
+      "SELECT B'01'\n'10'",
+      "SELECT U&'a'\n'b'",
+      "SELECT 'a' /* x */\n/* y */ 'b'",
+    ]) {
+      const lexed = lexSql(sql);
+      expect(lexed.ok, sql).toBe(false);
+      expect(!lexed.ok && lexed.reason, sql).toMatch(/goes on after a line break/);
+    }
+    // The same strings on one line, or separated by something else, are two tokens as before.
+    for (const sql of ["SELECT 'a' 'b'", "SELECT 'a',\n'b'", "SELECT 'a'\n|| 'b'"]) {
+      expect(lexSql(sql).ok, sql).toBe(true);
+    }
+  });
+
+  it('reads many U&"…" identifiers in time that grows with the text, not its square', () => {
+    const sql = `SELECT ${'U&"a",'.repeat(100_000)} 1`;
+    const lexed = lexSql(sql);
+    expect(lexed.ok).toBe(true);
+    expect(
+      lexed.ok && lexed.tokens.filter((token) => token.kind === 'quoted-identifier'),
+    ).toHaveLength(100_000);
+  });
+
   it('refuses text it cannot read to the end', () => {
     expect(lexSql("SELECT 'open").ok).toBe(false);
     expect(lexSql('SELECT "open').ok).toBe(false);
@@ -86,6 +116,11 @@ describe('the read statement check', () => {
     ['SELECT "PG_READ_FILE"($$x$$)', /pg_read_file\(\) reads files/],
     ['BEGIN', /BEGIN starts a transaction/],
     ['FETCH ALL FROM c', /FETCH reads a cursor/],
+    ['SELECT setseed(0.25)', /setseed\(\) seeds random\(\) for the rest of the session/],
+    ["SELECT brin_summarize_new_values('b_brin')", /changes an index/],
+    ["SELECT brin_desummarize_range('b_brin', 0)", /changes an index/],
+    ["SELECT gin_clean_pending_list('g_idx')", /changes an index/],
+    ["SELECT E''\n'\\' , ' , pg_advisory_lock(4242), ' -- '\n", /goes on after a line break/],
     ['SELECT 1 ; ', undefined],
   ])('refuses %s', (sql, expected) => {
     const check = checkReadStatement(sql);
@@ -112,12 +147,16 @@ describe('the execute statement check', () => {
     "INSERT INTO t VALUES (4, 'four')",
     'CREATE INDEX CONCURRENTLY events_bucket_idx ON events (bucket)',
     'VACUUM (ANALYZE) events',
-    'DO $$ BEGIN UPDATE counter SET n = n + 1; END $$',
     'CALL p()',
     "SELECT nextval('seq')",
     'CREATE TABLE server_log (id int)',
     'CREATE OR REPLACE VIEW v AS SELECT 1',
     'ALTER TABLE t SET (fillfactor = 90)',
+    'DROP FUNCTION f()',
+    'CREATE SCHEMA reporting',
+    "INSERT INTO t SELECT count(*)::int, 'x' FROM pg_stat_activity",
+    "UPDATE t SET name = 'pg_authid' WHERE id = 1",
+    'INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
   ])('allows %s at the write grant', (sql) => {
     expect(checkExecuteStatement(sql, 'write')).toMatchObject({ allowed: true });
   });
@@ -130,6 +169,18 @@ describe('the execute statement check', () => {
     "COPY t TO '/tmp/t.csv'",
     "SELECT set_config('work_mem', '64MB', false)",
     'CREATE EXTENSION pg_stat_statements',
+    'DO $$ BEGIN UPDATE counter SET n = n + 1; END $$',
+    "DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROG' || 'RAM ''id'''; END $$",
+    "CREATE FUNCTION rf(text) RETURNS text LANGUAGE internal STRICT AS 'pg_read_file_all'",
+    'CREATE OR REPLACE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$',
+    'ALTER FUNCTION f() SECURITY DEFINER',
+    "UPDATE pg_catalog.pg_authid SET rolsuper = true WHERE rolname = 'x'",
+    "UPDATE pg_authid SET rolsuper = true WHERE rolname = 'x'",
+    'WITH x AS (DELETE FROM "pg_catalog"."pg_db_role_setting" RETURNING 1) SELECT 1',
+    'INSERT INTO pg_catalog.pg_auth_members VALUES (1, 2, 3, false)',
+    'TRUNCATE t, pg_catalog.pg_statistic',
+    'CREATE SCHEMA s GRANT ALL ON TABLE public.t TO someone',
+    'ALTER TABLE t OWNER TO someone',
   ])('allows %s only at the admin grant', (sql) => {
     expect(checkExecuteStatement(sql, 'write').allowed).toBe(false);
     expect(reason(checkExecuteStatement(sql, 'write'))).toMatch(/admin grant/);
