@@ -37,7 +37,7 @@ const logPrefix = 'transactions';
 /** The `run` tool's description for a grant. */
 export function runDescription(grant: Grant, maxSeconds: number): string {
   const scripts = grantCovers(grant, 'write')
-    ? 'a built-in script (select-only, tpcb-like, simple-update) or a custom script (any SQL; \\shell and \\setshell refused)'
+    ? `a built-in script (select-only, tpcb-like, simple-update) or a custom script (SQL checked as psql's execute checks it: ${grantCovers(grant, 'admin') ? 'anything but' : 'no roles, settings, DO blocks or functions (admin), no'} file, program or network functions; \\shell and \\setshell refused${grantCovers(grant, 'admin') ? '' : '; \\gset and \\aset need admin'})`
     : 'the select-only built-in script or a custom read-only script (SELECT/WITH/VALUES/SHOW/TABLE, \\set, \\sleep; run inside BEGIN TRANSACTION READ ONLY … ROLLBACK)';
   return `Run a pgbench benchmark against this server's target, bounded in time (duration at most ${maxSeconds} s): ${scripts}. Give duration_seconds or transactions (per client), clients, threads, optionally rate. Runs with -n (no vacuum, nothing truncated). Returns tps, latency average/stddev/p50/p95/p99/max computed from the per-transaction logs, failed transactions, per-statement latencies and per-second progress; the logs are removed afterwards.`;
 }

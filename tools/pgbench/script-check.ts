@@ -2,7 +2,7 @@ import type { Grant } from '../../src/org/agent-schema.js';
 import { grantCovers } from '../../src/org/tool-catalog.js';
 import type { ScriptToken } from './script-lexer.js';
 import { lexPgbenchScript } from './script-lexer.js';
-import { dangerousFunction } from '../psql/dangerous-functions.js';
+import { checkReadStatement, checkScriptWriteStatement } from '../psql/statement-check.js';
 
 /** The outcome of checking a custom script: the text to hand pgbench, or why it is refused. */
 export type ScriptCheck = { ok: true; script: string } | { ok: false; reason: string };
@@ -19,11 +19,14 @@ const writeMetaCommands = new Set([
   'elif',
   'else',
   'endif',
-  'gset',
-  'aset',
   'startpipeline',
   'endpipeline',
 ]);
+/**
+ * Meta-commands only the admin grant may use: `\gset` and `\aset` store query results in
+ * variables, and pgbench pastes a variable's text into later SQL, where no check can see it.
+ */
+const adminMetaCommands = new Set([...writeMetaCommands, 'gset', 'aset']);
 const shellMetaCommands = new Set(['shell', 'setshell']);
 
 /** Statements a read script may hold: the ones that only read. */
@@ -69,10 +72,6 @@ const writeWords = new Set([
   'LOAD',
 ]);
 
-/** Statement openings that belong to the admin grant (roles, settings, libraries). */
-const adminStatement =
-  /^(?:ALTER SYSTEM|(?:CREATE|ALTER|DROP) (?:ROLE|USER|GROUP)|GRANT|REVOKE|LOAD|SET (?:SESSION )?ROLE|SET SESSION AUTHORIZATION|RESET ROLE|RESET SESSION AUTHORIZATION)\b/;
-
 /** The first words of a statement in upper case, joined by spaces. */
 function opening(statement: ScriptToken[], words: number): string {
   return statement
@@ -80,6 +79,14 @@ function opening(statement: ScriptToken[], words: number): string {
     .filter((token) => token.kind === 'word')
     .map((token) => token.text.toUpperCase())
     .join(' ');
+}
+
+/** The text of a statement in the script, from its first token to the end of its last. */
+function statementText(script: string, statement: ScriptToken[]): string {
+  const first = statement[0];
+  const last = statement.at(-1);
+  if (first === undefined || last === undefined) return '';
+  return script.slice(first.start, last.start + last.text.length);
 }
 
 /** A short, single-line quote of a statement for messages. */
@@ -94,18 +101,9 @@ function readRefusal(statement: ScriptToken[]): string | undefined {
   if (first?.kind !== 'word' || !readStatements.has(first.text.toUpperCase())) {
     return `'${quote(statement)}' is not a read-only statement: at the read grant a script may hold only SELECT, WITH, VALUES, SHOW and TABLE statements (plus \\set and \\sleep); a write needs the write grant`;
   }
-  for (const [position, token] of statement.entries()) {
+  for (const token of statement) {
     if (token.kind === 'word' && writeWords.has(token.text.toUpperCase())) {
       return `'${quote(statement)}' uses ${token.text.toUpperCase()}, which writes or changes the session: at the read grant a script only reads`;
-    }
-    const following = statement[position + 1];
-    const name = token.kind === 'quoted-identifier' ? token.text.slice(1, -1) : token.text;
-    if (
-      (token.kind === 'word' || token.kind === 'quoted-identifier') &&
-      following?.text === '(' &&
-      dangerousFunction(name) !== undefined
-    ) {
-      return `'${quote(statement)}' calls ${name}(), which is refused at the read grant: it ${dangerousFunction(name)?.reason ?? 'is refused'}`;
     }
   }
   return undefined;
@@ -116,13 +114,19 @@ function readRefusal(statement: ScriptToken[]): string | undefined {
  * `\shell` and `\setshell` (programs on this machine) and `COPY … PROGRAM` (programs on the
  * database server) are refused, and every backslash must start an allowed meta-command.
  * At the read grant, only read-only statements and `\set`/`\sleep` pass, and the script runs
- * inside `BEGIN TRANSACTION READ ONLY` … `ROLLBACK` so nothing it does can persist. Below
- * admin, roles and settings statements are refused.
+ * inside `BEGIN TRANSACTION READ ONLY` … `ROLLBACK` so nothing it does can persist. Each
+ * statement also passes the psql tool's check for the grant (`query`'s at read, `execute`'s
+ * otherwise, transaction control allowed), and `\gset`/`\aset`, whose variables paste query
+ * results into later SQL, need admin.
  */
 export function checkScript(text: string, grant: Grant): ScriptCheck {
   if (text.trim() === '') return { ok: false, reason: 'the script is empty: give SQL statements' };
   const canWrite = grantCovers(grant, 'write');
-  const allowed = canWrite ? writeMetaCommands : readMetaCommands;
+  const allowed = grantCovers(grant, 'admin')
+    ? adminMetaCommands
+    : canWrite
+      ? writeMetaCommands
+      : readMetaCommands;
 
   // Every backslash anywhere (even in strings and comments) must start an allowed command:
   // stricter than pgbench, so no lexing difference can hide a \shell.
@@ -188,11 +192,14 @@ export function checkScript(text: string, grant: Grant): ScriptCheck {
     if (!canWrite) {
       const refusal = readRefusal(statement);
       if (refusal !== undefined) return { ok: false, reason: refusal };
-    } else if (!grantCovers(grant, 'admin') && adminStatement.test(start)) {
-      return {
-        ok: false,
-        reason: `'${quote(statement)}' changes roles or settings, which needs the admin grant`,
-      };
+    }
+    // The psql tool's checks too, on the statement's own text (pgbench's `:name` variables read
+    // as `:` and a word): quoted and Unicode-escaped names, strings continued on a new line,
+    // function and DO bodies, catalog writes, code and roles at the grants they need.
+    const sql = statementText(text, statement);
+    const check = canWrite ? checkScriptWriteStatement(sql, grant) : checkReadStatement(sql);
+    if (!check.allowed) {
+      return { ok: false, reason: `'${quote(statement)}': ${check.reason}` };
     }
   }
 

@@ -8,6 +8,8 @@ export interface ScriptToken {
   kind: 'word' | 'quoted-identifier' | 'string' | 'variable' | 'number' | 'symbol';
   /** The token's text; for words, as written (compare in upper case). */
   text: string;
+  /** Offset of the token's first character in the script. */
+  start: number;
 }
 
 /** A backslash meta-command of a pgbench script (`\set`, `\sleep`, …). */
@@ -97,6 +99,7 @@ export function lexPgbenchScript(text: string): LexedScript {
     current.push({
       kind: quote === '"' ? 'quoted-identifier' : 'string',
       text: text.slice(textStart, end),
+      start: textStart,
     });
     countLines(start, end);
     index = end;
@@ -178,13 +181,13 @@ export function lexPgbenchScript(text: string): LexedScript {
           break;
         }
         const end = close + tag.length;
-        current.push({ kind: 'string', text: text.slice(index, end) });
+        current.push({ kind: 'string', text: text.slice(index, end), start: index });
         countLines(index, end);
         index = end;
         continue;
       }
       const parameter = /^\$[0-9]*/.exec(text.slice(index))?.[0] ?? '$';
-      current.push({ kind: 'symbol', text: parameter });
+      current.push({ kind: 'symbol', text: parameter, start: index });
       index += parameter.length;
       continue;
     }
@@ -210,26 +213,26 @@ export function lexPgbenchScript(text: string): LexedScript {
         if (!pushQuoted(index, text[index] ?? "'", false, prefixStart)) break;
         continue;
       }
-      current.push({ kind: 'word', text: word });
+      current.push({ kind: 'word', text: word, start: index });
       index = end;
       continue;
     }
     if (/[0-9]/.test(character) || (character === '.' && /[0-9]/.test(next))) {
       const number = /^[0-9.]+(?:[eE][+-]?[0-9]+)?[A-Za-z0-9_]*/.exec(text.slice(index))?.[0];
       const length = number === undefined || number.length === 0 ? 1 : number.length;
-      current.push({ kind: 'number', text: text.slice(index, index + length) });
+      current.push({ kind: 'number', text: text.slice(index, index + length), start: index });
       index += length;
       continue;
     }
     if (character === ':' && next === ':') {
-      current.push({ kind: 'symbol', text: '::' });
+      current.push({ kind: 'symbol', text: '::', start: index });
       index += 2;
       continue;
     }
     if (character === ':' && identifierStart.test(next)) {
       let end = index + 2;
       while (end < text.length && /[A-Za-z0-9_]/.test(text[end] ?? '')) end += 1;
-      current.push({ kind: 'variable', text: text.slice(index, end) });
+      current.push({ kind: 'variable', text: text.slice(index, end), start: index });
       index = end;
       continue;
     }
@@ -246,7 +249,7 @@ export function lexPgbenchScript(text: string): LexedScript {
       index += 1;
       continue;
     }
-    current.push({ kind: 'symbol', text: character });
+    current.push({ kind: 'symbol', text: character, start: index });
     index += 1;
   }
 

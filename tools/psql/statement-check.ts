@@ -124,7 +124,7 @@ function functionRefusal(tokens: readonly SqlToken[], grant: Grant): string | un
       return `refused: ${name} ${rule.reason}; it is never allowed, at any grant`;
     }
     if (grant === 'read') {
-      return `refused: ${name} ${rule.reason}; query is read-only (it needs the ${rule.grant} grant, through execute)`;
+      return `refused: ${name} ${rule.reason}; the read grant only reads (it needs the ${rule.grant} grant)`;
     }
     if (!grantCovers(grant, rule.grant)) {
       return `refused: ${name} ${rule.reason}; it needs the ${rule.grant} grant`;
@@ -516,6 +516,28 @@ function copyRefusal(tokens: readonly SqlToken[], grant: Grant): string | undefi
 }
 
 /**
+ * What a written statement must not do below its grant, whatever runs it: dangerous functions
+ * (also named inside strings and bodies), COPY … PROGRAM and files, and what needs admin.
+ */
+function writeRefusal(
+  tokens: readonly SqlToken[],
+  start: number,
+  grant: Grant,
+): string | undefined {
+  const functions = functionRefusal(tokens, grant) ?? functionInStringRefusal(tokens, grant);
+  if (functions) return functions;
+  if (isWord(tokens[start], 'copy')) {
+    const refusal = copyRefusal(tokens, grant);
+    if (refusal) return refusal;
+  }
+  const admin = adminReason(tokens, start);
+  if (admin && grant !== 'admin') {
+    return `refused: ${admin}; it needs the admin grant (this server runs with the ${grant} grant)`;
+  }
+  return undefined;
+}
+
+/**
  * Checks one statement for the `execute` tool. At `write`: anything but transaction control,
  * session-bound statements (PREPARE, LISTEN, cursors), role/privilege/settings statements and
  * COPY to or from files, which need `admin`. COPY … PROGRAM and file, program and network
@@ -543,8 +565,8 @@ export function checkExecuteStatement(sql: string, grant: Grant): StatementCheck
   }
   const keyword = first.value;
   const keywordText = keyword.toUpperCase();
-  const functions = functionRefusal(tokens, grant) ?? functionInStringRefusal(tokens, grant);
-  if (functions) return { allowed: false, reason: functions };
+  const refusal = writeRefusal(tokens, start, grant);
+  if (refusal) return { allowed: false, reason: refusal };
   if (transactionControl.has(keyword)) {
     return {
       allowed: false,
@@ -569,17 +591,26 @@ export function checkExecuteStatement(sql: string, grant: Grant): StatementCheck
       reason: `refused: ${keywordText} works with cursors, which do not outlive the call; run the SELECT itself`,
     };
   }
-  if (keyword === 'copy') {
-    const refusal = copyRefusal(tokens, grant);
-    if (refusal) return { allowed: false, reason: refusal };
-  }
-  const admin = adminReason(tokens, start);
-  if (admin && grant !== 'admin') {
-    return {
-      allowed: false,
-      reason: `refused: ${admin}; it needs the admin grant (this server runs with the ${grant} grant)`,
-    };
-  }
   if (prepared.moreThanOne) return { allowed: false, reason: moreThanOneStatement };
   return { allowed: true, keyword: keywordText };
+}
+
+/**
+ * Checks one statement of a script that runs as a whole on one session (a pgbench script) at
+ * the write or admin grant: what `execute` refuses for its grant, except transaction control,
+ * prepared statements and cursors, which live within the script's own session.
+ */
+export function checkScriptWriteStatement(sql: string, grant: Grant): StatementCheck {
+  const prepared = prepareStatement(sql);
+  if (!prepared.ok) return { allowed: false, reason: prepared.reason };
+  const { tokens } = prepared;
+  const start = firstKeywordIndex(tokens);
+  const first = tokens[start];
+  if (first?.kind !== 'word') {
+    return { allowed: false, reason: notAKeyword(first, 'each statement begins with a keyword') };
+  }
+  const refusal = writeRefusal(tokens, start, grant);
+  if (refusal) return { allowed: false, reason: refusal };
+  if (prepared.moreThanOne) return { allowed: false, reason: moreThanOneStatement };
+  return { allowed: true, keyword: first.value.toUpperCase() };
 }

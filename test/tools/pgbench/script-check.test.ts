@@ -68,9 +68,9 @@ describe('checking a custom script', () => {
     ['SELECT 1 FOR UPDATE', /uses UPDATE/],
     ['SELECT * INTO copy FROM pgbench_accounts', /uses INTO/],
     ['SHOW ALL; SET work_mem = 1', /'SET work_mem = 1' is not a read-only statement/],
-    ['SELECT "lo_import"(\'/etc/passwd\')', /calls lo_import\(\)/],
-    ["SELECT query_to_xml('DELETE FROM t', true, true, '')", /calls query_to_xml\(\)/],
-    ['SELECT pg_terminate_backend(1)', /calls pg_terminate_backend\(\)/],
+    ['SELECT "lo_import"(\'/etc/passwd\')', /lo_import\(\) copies files/],
+    ["SELECT query_to_xml('DELETE FROM t', true, true, '')", /query_to_xml\(\) runs SQL/],
+    ['SELECT pg_terminate_backend(1)', /pg_terminate_backend\(\) stops other sessions/],
     ['(SELECT 1)', /is not a read-only statement/],
     ['\\sleep 1 s', /has no SQL statement/],
   ])('refuses %s at the read grant', (script, reason) => {
@@ -83,6 +83,35 @@ describe('checking a custom script', () => {
     expect(checkScript('CREATE ROLE intruder SUPERUSER;', 'write').ok).toBe(false);
     expect(checkScript('GRANT ALL ON t TO x;', 'write').ok).toBe(false);
     expect(checkScript('CREATE ROLE intruder;', 'admin').ok).toBe(true);
+  });
+
+  it('checks each statement as the psql tool does: escaped names, continued strings, code', () => {
+    const readRefused: [string, RegExp][] = [
+      ['SELECT U&"pg_read_file"(\'/etc/hostname\');', /pg_read_file\(\) reads files/],
+      ["SELECT U&\"pg!005fls!005fdir\" UESCAPE '!' ('/tmp');", /pg_ls_dir lists directories/],
+      ["SELECT 'a'\n'b';", /goes on after a line break/],
+      ['SELECT 1 FROM pgbench_branches FOR SHARE;', /row locks/],
+    ];
+    for (const [script, reason] of readRefused) {
+      const check = checkScript(script, 'read');
+      expect(check.ok, script).toBe(false);
+      expect(check.ok ? '' : check.reason).toMatch(reason);
+    }
+    const writeRefused: [string, RegExp][] = [
+      ["DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROG' || 'RAM ''id'''; END $$;", /DO runs/],
+      ["CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';", /defines code/],
+      ['UPDATE pg_catalog.pg_authid SET rolsuper = true;', /system catalogs/],
+      ['SELECT pg_terminate_backend(1);', /needs the admin grant/],
+      ['SELECT 1 AS n \\gset\nSELECT :n;', /\\gset is refused at the write grant/],
+    ];
+    for (const [script, reason] of writeRefused) {
+      const check = checkScript(script, 'write');
+      expect(check.ok, script).toBe(false);
+      expect(check.ok ? '' : check.reason).toMatch(reason);
+      expect(checkScript(script, 'admin').ok, script).toBe(true);
+    }
+    // A transaction inside a write script is the script's own business.
+    expect(checkScript('BEGIN;\nUPDATE t SET x = 1;\nEND;', 'write').ok).toBe(true);
   });
 
   it('refuses shell meta-commands and COPY … PROGRAM even at the admin grant', () => {
