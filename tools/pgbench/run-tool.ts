@@ -8,6 +8,7 @@ import { redactSecrets } from '../shared/redact.js';
 import { errorResult, textResult } from '../shared/tool-result.js';
 import { childFailure } from './child-failure.js';
 import { parseProgressLines, parseSummary } from './pgbench-output.js';
+import type { InFlightCalls } from './in-flight-calls.js';
 import type { PgbenchRunner } from './pgbench-runner.js';
 import type { RunReport } from './run-report.js';
 import { formatRunReport } from './run-report.js';
@@ -26,6 +27,8 @@ export interface PgbenchToolContext {
   maxSeconds: number;
   /** Wall-clock limit of any pgbench child. */
   timeoutMs: number;
+  /** The calls in progress, which closing the server waits for. */
+  calls: InFlightCalls;
 }
 
 /** Time a duration run gets beyond its duration to connect and report. */

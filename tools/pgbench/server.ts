@@ -1,10 +1,13 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CadreError } from '../../src/errors.js';
 import type { Grant } from '../../src/org/agent-schema.js';
 import { Identifier } from '../../src/org/agent-schema.js';
 import { grantCovers } from '../../src/org/tool-catalog.js';
 import { pgbenchConnection } from './connection-arguments.js';
+import { errorResult } from '../shared/tool-result.js';
 import { findPgbench } from './find-pgbench.js';
+import { InFlightCalls } from './in-flight-calls.js';
 import { initDescription, initTool } from './init-tool.js';
 import { PgbenchRunner } from './pgbench-runner.js';
 import { InitInput, runInputSchema } from './run-input.js';
@@ -55,6 +58,13 @@ function optionError(message: string, hint: string): CadreError {
  */
 export function registerPgbenchTools(server: McpServer, context: PgbenchToolContext): void {
   const canWrite = grantCovers(context.grant, 'write');
+  /** A handler whose calls closing waits for, and which refuses to start once closing began. */
+  const tracked =
+    <Input>(handler: (input: Input, extra: { signal: AbortSignal }) => Promise<CallToolResult>) =>
+    (input: Input, extra: { signal: AbortSignal }): Promise<CallToolResult> =>
+      context.calls.closed
+        ? Promise.resolve(errorResult('the pgbench server is shutting down; nothing was run'))
+        : context.calls.track(() => handler(input, extra));
 
   server.registerTool(
     'run',
@@ -69,7 +79,7 @@ export function registerPgbenchTools(server: McpServer, context: PgbenchToolCont
         openWorldHint: false,
       },
     },
-    runTool(context),
+    tracked(runTool(context)),
   );
   if (canWrite) {
     server.registerTool(
@@ -85,7 +95,7 @@ export function registerPgbenchTools(server: McpServer, context: PgbenchToolCont
           openWorldHint: false,
         },
       },
-      initTool(context),
+      tracked(initTool(context)),
     );
   }
 }
@@ -170,6 +180,7 @@ export async function createPgbenchServer(options: PgbenchServerOptions): Promis
     scope: { target, allowedTargets },
     maxSeconds,
     timeoutMs,
+    calls: new InFlightCalls(),
   };
   const server = new McpServer({ name: 'cadre-pgbench', version: '0.1.0' });
   registerPgbenchTools(server, context);
@@ -180,7 +191,10 @@ export async function createPgbenchServer(options: PgbenchServerOptions): Promis
     startupNotes,
     close: () => {
       closing ??= (async () => {
+        // Refuse new calls, stop the running child, and let its call remove its files.
+        const settled = context.calls.close();
         await runner.stop();
+        await settled;
         await server.close();
       })();
       return closing;

@@ -43,12 +43,14 @@ async function listingServer(name: BuiltinServerName, grant: Grant): Promise<Mcp
   } else {
     const { defaultMaxSeconds, registerPgbenchTools } = await import('../pgbench/server.js');
     const { startupAllowanceMs } = await import('../pgbench/run-tool.js');
+    const { InFlightCalls } = await import('../pgbench/in-flight-calls.js');
     registerPgbenchTools(server, {
       runner: notConnected('pgbench'),
       grant,
       scope: { target: 'postgres', allowedTargets: ['postgres'] },
       maxSeconds: defaultMaxSeconds,
       timeoutMs: defaultMaxSeconds * 1000 + startupAllowanceMs,
+      calls: new InFlightCalls(),
     });
   }
   return server;

@@ -79,6 +79,8 @@ export interface RunningServer {
   client: Client;
   /** Temp directory the server uses (its TMPDIR), to check that nothing is left behind. */
   temporaryDirectory: string;
+  /** The server process's id. */
+  pid: number;
   /** What the server wrote to stderr (startup notes). */
   stderr(): string;
   call(name: string, input: Record<string, unknown>): Promise<CallToolResult>;
@@ -120,6 +122,7 @@ export async function startServer(
   return {
     client,
     temporaryDirectory,
+    pid: transport.pid ?? 0,
     stderr: () => stderr,
     call: async (name, input) =>
       (await client.callTool({ name, arguments: input })) as CallToolResult,

@@ -145,6 +145,33 @@ describe('the pgbench MCP server', () => {
     }
   });
 
+  it('removes a running benchmark’s files when it is stopped with SIGTERM', async () => {
+    const stopped = await startServer(database.url, 'read');
+    try {
+      const call = stopped.call('run', { script: 'SELECT 1;', duration_seconds: 20, clients: 1 });
+      // The run has started once its private directory (script and logs) exists.
+      while ((await readdir(stopped.temporaryDirectory)).length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const exited = new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          try {
+            process.kill(stopped.pid, 0);
+          } catch {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 20);
+      });
+      process.kill(stopped.pid, 'SIGTERM');
+      await exited;
+      await call.catch(() => undefined);
+      expect(await readdir(stopped.temporaryDirectory)).toEqual([]);
+    } finally {
+      await stopped.close();
+    }
+  });
+
   it('says clearly when the pgbench binary is missing', async () => {
     const outcome = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(
