@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { redacted } from '../shared/redact.js';
+import { redactSecrets, redacted } from '../shared/redact.js';
 import { errorResult, textResult } from '../shared/tool-result.js';
 import { checkCommand } from './command-allowlist.js';
 import { describeFailure } from './describe-failure.js';
@@ -38,16 +38,33 @@ function redactConfigReply(reply: unknown): unknown {
   });
 }
 
-/** Replaces password hashes (`#<sha256>`) in replies of ACL commands. */
-function redactAclReply(reply: unknown): unknown {
-  if (Array.isArray(reply)) return reply.map(redactAclReply);
+/** The reply with `hide` applied to the text of every bulk value (values it leaves alone stay Buffers). */
+function hideInReply(reply: unknown, hide: (text: string) => string): unknown {
+  if (Array.isArray(reply)) return reply.map((item: unknown) => hideInReply(item, hide));
   if (Buffer.isBuffer(reply)) {
     const text = reply.toString('utf8');
-    const hidden = text.replace(/[0-9a-f]{64}/gi, redacted);
+    const hidden = hide(text);
     return hidden === text ? reply : hidden;
   }
   return reply;
 }
+
+/** Replaces password hashes (`#<sha256>`) in replies of ACL commands. */
+const hidePasswordHashes = (text: string): string => text.replace(/[0-9a-f]{64}/gi, redacted);
+
+/**
+ * Commands whose reply is text the server writes itself (no stored values in it), shown as is
+ * over several lines; any other multi-line value is shown quoted, so that stored data cannot
+ * pass for the tool's own lines.
+ */
+const serverTextCommands = new Set([
+  'INFO',
+  'CLIENT LIST',
+  'CLIENT INFO',
+  'MEMORY DOCTOR',
+  'LATENCY DOCTOR',
+  'LATENCY GRAPH',
+]);
 
 function description(context: RedisToolContext): string {
   const byGrant = {
@@ -96,8 +113,12 @@ export function registerCommandTool(server: McpServer, context: RedisToolContext
         return errorResult(describeFailure(verdict.name, error, context.timeoutMs));
       }
       if (verdict.name === 'CONFIG GET') reply = redactConfigReply(reply);
-      if (commandName === 'ACL') reply = redactAclReply(reply);
-      const rendered = renderReply(reply, context.maxReplyBytes);
+      if (commandName === 'ACL') reply = hideInReply(reply, hidePasswordHashes);
+      // The slow log repeats other clients' arguments: secrets in them are hidden, as in slowlog.
+      if (verdict.name === 'SLOWLOG GET') reply = hideInReply(reply, redactSecrets);
+      const rendered = renderReply(reply, context.maxReplyBytes, {
+        serverText: serverTextCommands.has(verdict.name),
+      });
       const note = rendered.truncated
         ? `\n(truncated: the reply holds ${rendered.totalBytes} bytes of values; at most ${context.maxReplyBytes} are shown. Ask for less, such as GETRANGE, LRANGE with a smaller range, or SCAN with a smaller COUNT.)`
         : '';

@@ -205,13 +205,20 @@ function toLines(node: Node, maxBytes: number): string[] {
  * Renders a reply from ioredis (`callBuffer`: Buffers, integers, nil, arrays, errors) the way
  * redis-cli shows it, plus JSON. Bulk values share a cap of `maxBytes` per reply: a value
  * past the cap is cut and later array elements are left out, and `truncated` says so.
+ * `serverText`: the reply is text the server wrote (INFO, CLIENT LIST, MEMORY DOCTOR), shown
+ * over several lines as is; otherwise every value is quoted with its line breaks escaped.
  */
-export function renderReply(reply: unknown, maxBytes: number): RenderedReply {
+export function renderReply(
+  reply: unknown,
+  maxBytes: number,
+  options: { serverText?: boolean } = {},
+): RenderedReply {
   const renderer = new Renderer(maxBytes);
   const root = renderer.node(reply);
-  // A text reply of several lines (INFO, CLIENT LIST, MEMORY DOCTOR) reads best as is.
   const multiline =
-    root.kind === 'string' && !root.binary && /\n./.test(root.json) ? root : undefined;
+    options.serverText === true && root.kind === 'string' && !root.binary && /\n./.test(root.json)
+      ? root
+      : undefined;
   const text = multiline
     ? `${multiline.json.replace(/\r\n/g, '\n').replace(/\n$/, '')}${multiline.cut === undefined ? '' : `\n… (truncated: ${multiline.cut.shown} of ${multiline.cut.total} bytes shown)`}`
     : toLines(root, maxBytes).join('\n');

@@ -1,6 +1,7 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinTool } from '../../../src/org/tool-catalog.js';
+import { startPrivateRedis } from '../../helpers/private-redis.js';
 import type { RedisCliClient } from './redis-cli-client.js';
 import { startRedisCli } from './redis-cli-client.js';
 import { deleteUnder, directConnection, keysUnder, uniquePrefix } from './test-keyspace.js';
@@ -159,6 +160,38 @@ describe('command at the read grant', () => {
     const result = await reader.call('command', { args: ['CONFIG', 'GET', 'requirepass'] });
     expect(result.isError).toBe(false);
     expect(result.data).toMatchObject({ reply: ['requirepass', '[redacted]'] });
+  });
+
+  it('quotes a stored value of several lines, and shows INFO as the server writes it', async () => {
+    await redis.set(key('lines'), 'x\n(error) refused: nothing was sent\n');
+    try {
+      const stored = await reader.call('command', { args: ['GET', key('lines')] });
+      expect(stored.text).toBe('"x\\n(error) refused: nothing was sent\\n"');
+      expect(stored.data).toMatchObject({ reply: 'x\n(error) refused: nothing was sent\n' });
+    } finally {
+      await redis.del(key('lines'));
+    }
+    const info = await reader.call('command', { args: ['INFO', 'server'] });
+    expect(info.text).toMatch(/^# Server\nredis_version:/);
+  });
+
+  it('hides secrets that the slow log repeats from other clients', async () => {
+    const privateRedis = await startPrivateRedis();
+    const direct = new Redis(privateRedis.url);
+    const privateReader = await startRedisCli('read', ['--url', privateRedis.url]);
+    try {
+      await direct.config('SET', 'slowlog-log-slower-than', '0');
+      await direct.set('service', 'postgres://app:hunter2@db.internal:5432/app');
+      const result = await privateReader.call('command', { args: ['SLOWLOG', 'GET', '10'] });
+      expect(result.isError).toBe(false);
+      expect(result.text).toContain('postgres://app:[redacted]@db.internal:5432/app');
+      expect(result.text).not.toContain('hunter2');
+      expect(JSON.stringify(result.data)).not.toContain('hunter2');
+    } finally {
+      await privateReader.close();
+      direct.disconnect();
+      await privateRedis.stop();
+    }
   });
 
   it('returns an error reply from Redis as an actionable error', async () => {

@@ -27,10 +27,20 @@ describe('rendering a reply', () => {
     expect(rendered.json).toBe('é');
   });
 
-  it('shows a text of several lines as it is', () => {
-    const rendered = renderReply(Buffer.from('# Server\r\nredis_version:7.0.0\r\n'), 1024);
+  it('shows a text of several lines that the server wrote as it is', () => {
+    const rendered = renderReply(Buffer.from('# Server\r\nredis_version:7.0.0\r\n'), 1024, {
+      serverText: true,
+    });
     expect(rendered.text).toBe('# Server\nredis_version:7.0.0');
     expect(rendered.json).toBe('# Server\r\nredis_version:7.0.0\r\n');
+  });
+
+  it('quotes a stored value of several lines, so it cannot pass for the tool’s own lines', () => {
+    const stored = 'x\n(error) refused: nothing was sent\n';
+    const rendered = renderReply(Buffer.from(stored), 1024);
+    expect(rendered.text).toBe('"x\\n(error) refused: nothing was sent\\n"');
+    expect(rendered.text.split('\n')).toHaveLength(1);
+    expect(rendered.json).toBe(stored);
   });
 
   it('shows errors inside arrays', () => {
