@@ -16,6 +16,8 @@ import type { BuiltinScript, RunInput } from './run-input.js';
 import { checkScript } from './script-check.js';
 import type { TargetScope } from './target-check.js';
 import { targetRefusal } from './target-check.js';
+import type { ConnectionHeadroom } from './target-probe.js';
+import { headroomRefusal } from './target-probe.js';
 import { readTransactionLogs } from './transaction-log.js';
 
 /** What the pgbench tools share: the runner, the grant, the target and the time limits. */
@@ -29,6 +31,8 @@ export interface PgbenchToolContext {
   timeoutMs: number;
   /** The calls in progress, which closing the server waits for. */
   calls: InFlightCalls;
+  /** Asks the target how many connection slots are free (before each run). */
+  headroom: () => Promise<ConnectionHeadroom>;
 }
 
 /** Time a duration run gets beyond its duration to connect and report. */
@@ -97,6 +101,18 @@ async function run(
     if (!check.ok) return errorResult(`script refused: ${check.reason}`);
     scriptText = check.script;
   }
+  let headroom: ConnectionHeadroom;
+  try {
+    headroom = await context.headroom();
+  } catch (error) {
+    return errorResult(
+      redactSecrets(
+        `could not ask the target how many connections are free, so nothing was run: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+  }
+  const crowding = headroomRefusal(input.clients, headroom);
+  if (crowding !== undefined) return errorResult(`refused: ${crowding}`);
   if (runner.busy) {
     return errorResult(
       'another pgbench run is in progress on this server: wait for it to finish, then try again',

@@ -13,7 +13,7 @@ import { PgbenchRunner } from './pgbench-runner.js';
 import { InitInput, runInputSchema } from './run-input.js';
 import type { PgbenchToolContext } from './run-tool.js';
 import { runDescription, runTool, startupAllowanceMs } from './run-tool.js';
-import { probeTarget } from './target-probe.js';
+import { connectionHeadroom, probeTarget } from './target-probe.js';
 
 /** Options of the pgbench MCP server. */
 export interface PgbenchServerOptions {
@@ -181,6 +181,7 @@ export async function createPgbenchServer(options: PgbenchServerOptions): Promis
     maxSeconds,
     timeoutMs,
     calls: new InFlightCalls(),
+    headroom: () => connectionHeadroom(options.url, Math.min(timeoutMs, 10_000)),
   };
   const server = new McpServer({ name: 'cadre-pgbench', version: '0.1.0' });
   registerPgbenchTools(server, context);

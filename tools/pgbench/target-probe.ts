@@ -70,3 +70,56 @@ export async function probeTarget(url: string, timeoutMs: number): Promise<Targe
     await client.end().catch(() => undefined);
   }
 }
+
+/** Connection slots on the target, as PostgreSQL counts them. */
+export interface ConnectionHeadroom {
+  /** max_connections. */
+  max: number;
+  /** Slots kept for superusers (and, from PostgreSQL 16, reserved_connections). */
+  reserved: number;
+  /** Client sessions open now, not counting the one that asked. */
+  inUse: number;
+}
+
+/**
+ * Asks the target how many connections it allows and how many are in use (one short
+ * connection through pg); a benchmark must not take the slots other sessions need.
+ */
+export async function connectionHeadroom(
+  url: string,
+  timeoutMs: number,
+): Promise<ConnectionHeadroom> {
+  const client = new pg.Client({
+    connectionString: postgresUrlWithUser(url),
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    application_name: 'cadre-pgbench',
+  });
+  try {
+    await client.connect();
+    const result = await client.query<{ max: number; reserved: number; in_use: number }>(
+      `SELECT current_setting('max_connections')::int AS max,
+              current_setting('superuser_reserved_connections')::int
+                + coalesce(current_setting('reserved_connections', true)::int, 0) AS reserved,
+              (SELECT count(*) FROM pg_stat_activity
+                WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())::int AS in_use`,
+    );
+    const row = result.rows[0];
+    if (row === undefined) throw new Error('the target returned no row');
+    return { max: row.max, reserved: row.reserved, inUse: row.in_use };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Why a run of `clients` connections would crowd out other sessions, if it would: it must
+ * leave at least a tenth of max_connections (and at least 2) free.
+ */
+export function headroomRefusal(clients: number, headroom: ConnectionHeadroom): string | undefined {
+  const free = headroom.max - headroom.reserved - headroom.inUse;
+  const margin = Math.max(2, Math.ceil(headroom.max / 10));
+  const allowed = free - margin;
+  if (clients <= allowed) return undefined;
+  return `a run with ${clients} clients would leave other sessions fewer than ${margin} free connections: the server allows ${headroom.max} (${headroom.reserved} reserved), ${headroom.inUse} are in use, so ${free} are free; ${allowed >= 1 ? `use at most ${allowed} clients` : 'wait until fewer sessions are open, or ask the operator to raise max_connections'}`;
+}

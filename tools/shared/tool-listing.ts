@@ -51,6 +51,7 @@ async function listingServer(name: BuiltinServerName, grant: Grant): Promise<Mcp
       maxSeconds: defaultMaxSeconds,
       timeoutMs: defaultMaxSeconds * 1000 + startupAllowanceMs,
       calls: new InFlightCalls(),
+      headroom: () => Promise.reject(new Error('not connected: this server only lists its tools')),
     });
   }
   return server;

@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../tools/pgbench/run-report.js';
 import type { RunningServer, TestDatabase } from './pgbench-harness.js';
-import { createTestDatabase, dataOf, startServer, textOf } from './pgbench-harness.js';
+import { createTestDatabase, dataOf, sql, startServer, textOf } from './pgbench-harness.js';
 
 let database: TestDatabase;
 let writer: RunningServer;
@@ -143,6 +143,21 @@ describe('the pgbench MCP server', () => {
     } finally {
       await bounded.close();
     }
+  });
+
+  it('refuses a run that would take the connection slots other sessions need', async () => {
+    // The test servers allow 100 connections (PostgreSQL's default), so 100 clients cannot fit.
+    const [setting] = await sql<{ max: number }>(
+      database.url,
+      "SELECT current_setting('max_connections')::int AS max",
+    );
+    expect(setting?.max, 'this test needs max_connections <= 110').toBeLessThanOrEqual(110);
+    const result = await reader.call('run', { clients: 100, threads: 1, transactions: 1 });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      /^refused: a run with 100 clients would leave other sessions fewer than \d+ free connections: the server allows \d+/,
+    );
+    expect(await readdir(reader.temporaryDirectory)).toEqual([]);
   });
 
   it('removes a running benchmark’s files when it is stopped with SIGTERM', async () => {
