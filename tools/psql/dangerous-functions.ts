@@ -14,10 +14,11 @@ export interface DangerousFunction {
 }
 
 /**
- * Functions refused wherever they appear, with or without schema and quotes. File, program and
- * network access and SQL-in-a-string are never allowed (a superuser could otherwise read the
- * server's files even inside a read-only transaction); server administration needs admin;
- * effects that a rollback does not undo (sequences, advisory locks, notifications) need write.
+ * Functions (and views over the server's files) refused wherever they appear, with or without
+ * schema and quotes. File, program and network access and SQL-in-a-string are never allowed (a
+ * superuser could otherwise read the server's files even inside a read-only transaction);
+ * server administration and its configuration files need admin; effects that a rollback does
+ * not undo (sequences, advisory locks, notifications, index summaries, random seeds) need write.
  */
 export const dangerousFunctions: readonly DangerousFunction[] = [
   {
@@ -108,6 +109,12 @@ export const dangerousFunctions: readonly DangerousFunction[] = [
     grant: 'write',
   },
   { pattern: /^pg_nextoid$/, reason: 'advances the server’s OID counter', grant: 'admin' },
+  {
+    pattern:
+      /^(?:pg_file_settings|pg_show_all_file_settings|pg_hba_file_rules|pg_ident_file_mappings)$/,
+    reason: 'reads the server’s configuration files (settings, client authentication rules)',
+    grant: 'admin',
+  },
 ];
 
 /** Rules already looked up by lower-case name (null: none); every word of a statement is. */

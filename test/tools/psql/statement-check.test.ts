@@ -116,6 +116,8 @@ describe('the read statement check', () => {
     ['SELECT "PG_READ_FILE"($$x$$)', /pg_read_file\(\) reads files/],
     ['BEGIN', /BEGIN starts a transaction/],
     ['FETCH ALL FROM c', /FETCH reads a cursor/],
+    ['SELECT * FROM pg_hba_file_rules', /reads the server’s configuration files/],
+    ['TABLE pg_catalog.pg_file_settings', /reads the server’s configuration files/],
     ['SELECT setseed(0.25)', /setseed\(\) seeds random\(\) for the rest of the session/],
     ["SELECT brin_summarize_new_values('b_brin')", /changes an index/],
     ["SELECT brin_desummarize_range('b_brin', 0)", /changes an index/],
