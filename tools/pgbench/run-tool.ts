@@ -139,6 +139,10 @@ async function run(
     }
     const options = [
       '-n',
+      // A custom script's variables go as parameters (-M extended), never pasted into its SQL
+      // as text, where a value such as -1 after a minus sign would start a comment the checks
+      // never saw. The built-in scripts keep pgbench's default (simple).
+      ...(scriptText === undefined ? [] : ['-M', 'extended']),
       ...scriptOptions,
       '-c',
       String(input.clients),

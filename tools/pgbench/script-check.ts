@@ -81,6 +81,38 @@ function opening(statement: ScriptToken[], words: number): string {
     .join(' ');
 }
 
+/**
+ * A statement as pgbench sends it with `-M extended` (custom scripts always run so): each
+ * `:name` becomes a parameter `$1`, `$2`, … wherever it stands, quotes and comments included,
+ * and a run of colons that starts no name (a `::` cast) stays. The values travel apart from
+ * the SQL, so they cannot change it; this text is what PostgreSQL parses.
+ */
+export function withParameters(sql: string): string {
+  let sent = '';
+  let parameters = 0;
+  let index = 0;
+  while (index < sql.length) {
+    const character = sql[index] as string;
+    if (character !== ':') {
+      sent += character;
+      index += 1;
+      continue;
+    }
+    const name = /^:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*/.exec(sql.slice(index))?.[0];
+    if (name === undefined) {
+      while (sql[index] === ':') {
+        sent += ':';
+        index += 1;
+      }
+      continue;
+    }
+    parameters += 1;
+    sent += `$${parameters}`;
+    index += name.length;
+  }
+  return sent;
+}
+
 /** The text of a statement in the script, from its first token to the end of its last. */
 function statementText(script: string, statement: ScriptToken[]): string {
   const first = statement[0];
@@ -193,10 +225,10 @@ export function checkScript(text: string, grant: Grant): ScriptCheck {
       const refusal = readRefusal(statement);
       if (refusal !== undefined) return { ok: false, reason: refusal };
     }
-    // The psql tool's checks too, on the statement's own text (pgbench's `:name` variables read
-    // as `:` and a word): quoted and Unicode-escaped names, strings continued on a new line,
-    // function and DO bodies, catalog writes, code and roles at the grants they need.
-    const sql = statementText(text, statement);
+    // The psql tool's checks too, on the statement as PostgreSQL will parse it (variables as
+    // parameters): quoted and Unicode-escaped names, strings continued on a new line, function
+    // and DO bodies, catalog writes, code and roles at the grants they need.
+    const sql = withParameters(statementText(text, statement));
     const check = canWrite ? checkScriptWriteStatement(sql, grant) : checkReadStatement(sql);
     if (!check.allowed) {
       return { ok: false, reason: `'${quote(statement)}': ${check.reason}` };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkScript } from '../../../tools/pgbench/script-check.js';
+import { checkScript, withParameters } from '../../../tools/pgbench/script-check.js';
 import { lexPgbenchScript } from '../../../tools/pgbench/script-lexer.js';
 
 function statementsOf(text: string): string[] {
@@ -112,6 +112,26 @@ describe('checking a custom script', () => {
     }
     // A transaction inside a write script is the script's own business.
     expect(checkScript('BEGIN;\nUPDATE t SET x = 1;\nEND;', 'write').ok).toBe(true);
+  });
+
+  it('checks a statement as pgbench sends it in extended mode: variables as parameters', () => {
+    expect(withParameters("SELECT :a + :b_2::int, ':a' FROM t -- :c")).toBe(
+      "SELECT $1 + $2::int, '$3' FROM t -- $4",
+    );
+    expect(withParameters('SELECT x::text, y:::z, ":"')).toBe('SELECT x::text, y:::z, ":"');
+    // A value pasted after a minus sign would have started a comment; as $1 it cannot.
+    expect(
+      checkScript("\\set x -1\nSELECT 1 -:x '\n; COPY t FROM PROGRAM $$id$$; --';", 'read'),
+    ).toMatchObject({
+      ok: true,
+    });
+    // A variable inside a dollar-quote tag cannot close a quote early either ($q:x$ with x = 1
+    // was $q1$): as sent, $q$1$ opens a quote that never closes, refused as PostgreSQL would.
+    const tag = checkScript(
+      'SELECT $q1$ $q:x$ AS a, pg_read_file($$/etc/hostname$$)::int AS b, $q1$ $q:x$ AS c;',
+      'read',
+    );
+    expect(tag.ok ? '' : tag.reason).toMatch(/a \$q\$…\$q\$ string is not closed/);
   });
 
   it('refuses shell meta-commands and COPY … PROGRAM even at the admin grant', () => {

@@ -379,6 +379,27 @@ describe('the pgbench server refuses hostile input', () => {
     expect(textOf(result)).toMatch(reason);
   });
 
+  it('sends variables as parameters, so a value cannot turn SQL into a comment', async () => {
+    // With pgbench pasting values as text, `-:x` with x = -1 became `--1`: a comment that hid the
+    // opening quote, so the "string" on the next line ran as statements (COPY … PROGRAM).
+    const script = [
+      '\\set x -1',
+      "SELECT 1 -:x '",
+      `; ROLLBACK; BEGIN READ WRITE; CREATE TABLE cadre_pwned (t text); COPY cadre_pwned FROM PROGRAM 'touch ${pwned}'; COMMIT; BEGIN --';`,
+    ].join('\n');
+    for (const grant of ['read', 'write'] as const) {
+      const result = await servers[grant].call('run', { script, transactions: 1 });
+      // PostgreSQL gets `SELECT 1 - $1 '…'` (one statement, a syntax error), never the text.
+      expect(result.isError, textOf(result)).toBe(true);
+    }
+    const tables = await sql<{ name: string | null }>(
+      database.url,
+      "SELECT to_regclass('cadre_pwned')::text AS name",
+    );
+    expect(tables[0]?.name).toBeNull();
+    expect(existsSync(pwned)).toBe(false);
+  });
+
   it('does not list init at the read grant', async () => {
     const tools = await servers.read.client.listTools();
     expect(tools.tools.map((listed) => listed.name)).toEqual(['run']);
