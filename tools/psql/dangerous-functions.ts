@@ -111,8 +111,9 @@ export const dangerousFunctions: readonly DangerousFunction[] = [
   { pattern: /^pg_nextoid$/, reason: 'advances the server’s OID counter', grant: 'admin' },
   {
     pattern:
-      /^(?:pg_file_settings|pg_show_all_file_settings|pg_hba_file_rules|pg_ident_file_mappings)$/,
-    reason: 'reads the server’s configuration files (settings, client authentication rules)',
+      /^(?:pg_file_settings|pg_show_all_file_settings|pg_hba_file_rules|pg_ident_file_mappings|pg_current_logfile)$/,
+    reason:
+      'reads the server’s configuration files (settings, client authentication rules, log file names)',
     grant: 'admin',
   },
 ];

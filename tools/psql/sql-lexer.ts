@@ -107,6 +107,56 @@ function blockCommentEnd(sql: string, from: number): number {
   return -1;
 }
 
+/**
+ * Decodes the backslash escapes of an E'…' string as PostgreSQL does: \b \f \n \r \t, octal
+ * \o to \ooo, hex \xh or \xhh, \uXXXX, \UXXXXXXXX, and any other character as itself; a
+ * doubled quote is one quote.
+ */
+function decodeEscapeString(body: string): string {
+  let decoded = '';
+  let index = 0;
+  const simple: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+  while (index < body.length) {
+    const character = body[index] as string;
+    if (character === "'" && body[index + 1] === "'") {
+      decoded += "'";
+      index += 2;
+      continue;
+    }
+    if (character !== '\\' || index + 1 >= body.length) {
+      decoded += character;
+      index += 1;
+      continue;
+    }
+    const next = body[index + 1] as string;
+    const octal = /^[0-7]{1,3}/.exec(body.slice(index + 1))?.[0];
+    const hex = next === 'x' ? /^[0-9A-Fa-f]{1,2}/.exec(body.slice(index + 2))?.[0] : undefined;
+    const unicode =
+      next === 'u'
+        ? /^[0-9A-Fa-f]{4}/.exec(body.slice(index + 2))?.[0]
+        : next === 'U'
+          ? /^[0-9A-Fa-f]{8}/.exec(body.slice(index + 2))?.[0]
+          : undefined;
+    if (simple[next] !== undefined) {
+      decoded += simple[next];
+      index += 2;
+    } else if (octal !== undefined) {
+      decoded += String.fromCharCode(Number.parseInt(octal, 8) & 0xff);
+      index += 1 + octal.length;
+    } else if (hex !== undefined) {
+      decoded += String.fromCharCode(Number.parseInt(hex, 16));
+      index += 2 + hex.length;
+    } else if (unicode !== undefined && Number.parseInt(unicode, 16) <= 0x10ffff) {
+      decoded += String.fromCodePoint(Number.parseInt(unicode, 16));
+      index += 2 + unicode.length;
+    } else {
+      decoded += next;
+      index += 2;
+    }
+  }
+  return decoded;
+}
+
 /** Decodes `\XXXX`, `\+XXXXXX` and a doubled escape character of a U& literal. */
 function decodeUnicodeEscapes(body: string, escape: string): string | undefined {
   let decoded = '';
@@ -135,7 +185,7 @@ function decodeUnicodeEscapes(body: string, escape: string): string | undefined 
 }
 
 interface PendingUnicode {
-  /** The identifier's index among the tokens. */
+  /** The literal's index among the tokens. */
   position: number;
   body: string;
 }
@@ -151,7 +201,7 @@ export function lexSql(sql: string): SqlLexResult {
   // The protocol ends the text at a NUL, so the server would see less than the checks saw.
   if (sql.includes('\0')) return { ok: false, reason: 'the SQL contains a NUL character' };
   const tokens: SqlToken[] = [];
-  const unicodeIdentifiers: PendingUnicode[] = [];
+  const unicodeLiterals: PendingUnicode[] = [];
   let index = 0;
   const push = (kind: SqlTokenKind, value: string, start: number, end: number): SqlToken => {
     const token = { kind, value, start, end };
@@ -187,7 +237,7 @@ export function lexSql(sql: string): SqlLexResult {
     if ((character === 'e' || character === 'E') && next === "'") {
       const end = closingQuote(sql, index + 2, "'", true);
       if (end === -1) return { ok: false, reason: "an E'…' string is not closed" };
-      if (!pushString(sql.slice(index + 2, end - 1), index, end)) {
+      if (!pushString(decodeEscapeString(sql.slice(index + 2, end - 1)), index, end)) {
         return { ok: false, reason: continuedString };
       }
       index = end;
@@ -200,13 +250,11 @@ export function lexSql(sql: string): SqlLexResult {
         if (end === -1) return { ok: false, reason: `a U&${quote}…${quote} literal is not closed` };
         const body = sql.slice(index + 3, end - 1).replaceAll(quote + quote, quote);
         if (quote === "'") {
-          if (!pushString(decodeUnicodeEscapes(body, '\\') ?? body, index, end)) {
-            return { ok: false, reason: continuedString };
-          }
+          if (!pushString(body, index, end)) return { ok: false, reason: continuedString };
         } else {
           push('quoted-identifier', body, index, end);
-          unicodeIdentifiers.push({ position: tokens.length - 1, body });
         }
+        unicodeLiterals.push({ position: tokens.length - 1, body });
         index = end;
         continue;
       }
@@ -282,8 +330,9 @@ export function lexSql(sql: string): SqlLexResult {
     index += 1;
   }
 
-  // U&"…" identifiers, decoded with the escape character a following UESCAPE '…' names.
-  for (const { position, body } of unicodeIdentifiers) {
+  // U&'…' strings and U&"…" identifiers, decoded with the escape character a following
+  // UESCAPE '…' names (a backslash by default).
+  for (const { position, body } of unicodeLiterals) {
     const token = tokens[position] as SqlToken;
     const keyword = tokens[position + 1];
     const escapeLiteral = tokens[position + 2];
@@ -296,7 +345,9 @@ export function lexSql(sql: string): SqlLexResult {
     }
     const decoded = decodeUnicodeEscapes(body, escape);
     if (decoded === undefined) {
-      return { ok: false, reason: `the identifier U&"${body}" has an invalid Unicode escape` };
+      const literal =
+        token.kind === 'string' ? `the string U&'${body}'` : `the identifier U&"${body}"`;
+      return { ok: false, reason: `${literal} has an invalid Unicode escape` };
     }
     token.value = decoded;
   }

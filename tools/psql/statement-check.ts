@@ -154,8 +154,13 @@ function functionInStringRefusal(
           start: 0,
           end: 0,
         }));
-    const refusal =
-      functionRefusal(innerTokens, grant) ?? functionInStringRefusal(innerTokens, grant, depth + 1);
+    const copiesProgram =
+      innerTokens.some((inner) => isWord(inner, 'copy')) &&
+      innerTokens.some((inner) => isWord(inner, 'program'));
+    const refusal = copiesProgram
+      ? 'refused: COPY … PROGRAM runs a shell command on the database server; it is never allowed, at any grant'
+      : (functionRefusal(innerTokens, grant) ??
+        functionInStringRefusal(innerTokens, grant, depth + 1));
     if (refusal) return `${refusal} (named inside a string or function body)`;
   }
   return undefined;
@@ -373,7 +378,18 @@ const adminObjects = new Set([
 ]);
 
 /** Objects whose code runs later, out of reach of these checks: defining them needs admin. */
-const codeObjects = new Set(['function', 'procedure', 'routine']);
+const codeObjects = new Set([
+  'function',
+  'procedure',
+  'routine',
+  // These name a function (by name or as a string) that then runs when they are used.
+  'operator',
+  'aggregate',
+  'cast',
+  'conversion',
+  'transform',
+  'access',
+]);
 
 /** Schemas whose tables are the server's own bookkeeping (roles, privileges, settings). */
 const systemSchemas = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
@@ -393,22 +409,59 @@ const writeTargetMarkers: readonly [before: string | undefined, marker: string][
   ['drop', 'table'],
 ];
 
+/** Whether a token can be part of a name (a word or a quoted identifier). */
+function isNamePart(token: SqlToken | undefined): token is SqlToken {
+  return token?.kind === 'word' || token?.kind === 'quoted-identifier';
+}
+
+/**
+ * The dotted name that starts at `tokens[at]` (`table`, `schema.table`,
+ * `database.schema.table`), lower-cased parts in order; empty when no name starts there.
+ */
+function dottedName(tokens: readonly SqlToken[], at: number): string[] {
+  const parts: string[] = [];
+  let position = at;
+  while (isNamePart(tokens[position])) {
+    parts.push((tokens[position] as SqlToken).value.toLowerCase());
+    const dot = tokens[position + 1];
+    if (dot?.kind !== 'punctuation' || dot.value !== '.') break;
+    position += 2;
+  }
+  return parts;
+}
+
 /** The name a statement writes after `tokens[index]`: `[schema, table]` (schema may be ''). */
 function writeTarget(tokens: readonly SqlToken[], index: number): [string, string] | undefined {
   let at = index + 1;
   while (isWord(tokens[at], 'only', 'table', 'if', 'exists')) at += 1;
-  const first = tokens[at];
-  if (first?.kind !== 'word' && first?.kind !== 'quoted-identifier') return undefined;
-  const dot = tokens[at + 1];
-  const second = tokens[at + 2];
-  if (
-    dot?.kind === 'punctuation' &&
-    dot.value === '.' &&
-    (second?.kind === 'word' || second?.kind === 'quoted-identifier')
-  ) {
-    return [first.value.toLowerCase(), second.value.toLowerCase()];
-  }
-  return ['', first.value.toLowerCase()];
+  const parts = dottedName(tokens, at);
+  const table = parts.at(-1);
+  if (table === undefined) return undefined;
+  return [parts.at(-2) ?? '', table];
+}
+
+/** Whether a name (its dotted parts) is a system catalog: in pg_catalog, or named pg_…. */
+function isSystemName(parts: readonly string[]): boolean {
+  const table = parts.at(-1) ?? '';
+  const schema = parts.at(-2);
+  return schema === undefined ? table.startsWith('pg_') : systemSchemas.has(schema);
+}
+
+/**
+ * Whether a view's query names a system catalog as a relation (a simple view over one can be
+ * written through); function calls such as pg_size_pretty(…) do not count.
+ */
+function readsSystemCatalog(tokens: readonly SqlToken[]): boolean {
+  return tokens.some((token, index) => {
+    const previous = tokens[index - 1];
+    if (!isNamePart(token) || (previous?.kind === 'punctuation' && previous.value === '.')) {
+      return false;
+    }
+    const parts = dottedName(tokens, index);
+    const after = tokens[index + parts.length * 2 - 1];
+    const called = after?.kind === 'punctuation' && after.value === '(';
+    return !called && isSystemName(parts);
+  });
 }
 
 /** Why a statement writes to the system catalogs (pg_catalog, pg_* tables), if it does. */
@@ -421,7 +474,7 @@ function catalogWriteReason(tokens: readonly SqlToken[]): string | undefined {
       const target = writeTarget(tokens, index);
       if (target === undefined) continue;
       const [schema, table] = target;
-      if (systemSchemas.has(schema) || (schema === '' && table.startsWith('pg_'))) {
+      if (isSystemName(schema === '' ? [table] : [schema, table])) {
         return `writing to ${schema === '' ? table : `${schema}.${table}`} changes the system catalogs (roles, privileges, the server's own bookkeeping)`;
       }
     }
@@ -470,6 +523,9 @@ function adminReason(tokens: readonly SqlToken[], start: number): string | undef
   if (['reassign', 'security', 'load', 'checkpoint'].includes(keyword)) {
     return `${keyword.toUpperCase()} changes ownership, labels or the server itself`;
   }
+  if (keyword === 'import') {
+    return 'IMPORT FOREIGN SCHEMA reads through a foreign server (files, programs, other databases)';
+  }
   if (!['create', 'alter', 'drop'].includes(keyword)) return undefined;
   let position = 0;
   if (keyword === 'create') {
@@ -490,6 +546,23 @@ function adminReason(tokens: readonly SqlToken[], start: number): string | undef
     tokens.some((token) => isWord(token, 'grant'))
   ) {
     return 'CREATE SCHEMA … GRANT changes privileges';
+  }
+  if (
+    keyword === 'create' &&
+    object === 'schema' &&
+    tokens.some((token) => isWord(token, 'authorization'))
+  ) {
+    return 'CREATE SCHEMA … AUTHORIZATION gives the schema to another role (ownership)';
+  }
+  if (keyword !== 'drop' && object === 'foreign' && second === 'table') {
+    return `${named} TABLE reads through a foreign server (files, programs, other databases)`;
+  }
+  if (
+    keyword === 'create' &&
+    (object === 'view' || (object === 'materialized' && second === 'view')) &&
+    readsSystemCatalog(tokens.slice(start + 2))
+  ) {
+    return 'a view over the system catalogs could be written through (or hands their rows to readers); it needs the admin grant';
   }
   if (
     (object === 'foreign' && second === 'data') ||

@@ -242,7 +242,7 @@ const hostile: HostileCase[] = [
       script: `DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch ${pwned}'''; END $$;`,
       transactions: 1,
     },
-    reason: /DO runs procedural code.*needs the admin grant/,
+    reason: /COPY … PROGRAM runs a shell command .*never allowed/,
   },
   {
     name: 'a role created inside a DO block at the write grant',

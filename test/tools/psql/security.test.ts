@@ -475,7 +475,7 @@ const writeCases = (): HostileCase[] => [
   {
     name: 'COPY … PROGRAM inside a DO block',
     sql: "DO $$ BEGIN COPY (SELECT 1) TO PROGRAM 'touch /tmp/cadre-psql-SUFFIX-program'; END $$",
-    reason: /DO runs procedural code.*needs the admin grant/,
+    reason: /COPY … PROGRAM runs a shell command .*never allowed, at any grant \(named inside a string/,
   },
   {
     name: 'a role change built as text inside a DO block',
@@ -502,6 +502,26 @@ const writeCases = (): HostileCase[] => [
     sql: 'ALTER TABLE t OWNER TO READER',
     reason: /OWNER TO changes ownership/,
   },
+  {
+    name: 'the role catalog named with its database',
+    sql: "UPDATE DBNAME.pg_catalog.pg_authid SET rolcreaterole = true WHERE rolname = 'READER'",
+    reason: /writing to pg_catalog\.pg_authid changes the system catalogs/,
+  },
+  {
+    name: 'a view to write the role catalog through',
+    sql: 'CREATE VIEW cadre_cat_v AS SELECT * FROM pg_authid',
+    reason: /a view over the system catalogs could be written through/,
+  },
+  {
+    name: 'pg_read_file as an operator, named by an escaped string',
+    sql: "CREATE OPERATOR ### (RIGHTARG = text, FUNCTION = E'pg_read_fil\\x65')",
+    reason: /pg_read_file reads files .* never allowed/,
+  },
+  {
+    name: 'a foreign table that runs a program',
+    sql: "CREATE FOREIGN TABLE cadre_ft (l text) SERVER files OPTIONS (program 'id')",
+    reason: /CREATE FOREIGN TABLE reads through a foreign server/,
+  },
   { name: 'COMMIT', sql: 'COMMIT', reason: /COMMIT is transaction control/ },
   { name: 'BEGIN then DROP', sql: 'BEGIN; DROP TABLE t', reason: /BEGIN is transaction control/ },
   {
@@ -516,7 +536,8 @@ describe('admin-only statements at the write grant', () => {
     const text = sql
       .replace('SUFFIX', database.suffix)
       .replace('READER', database.reader)
-      .replace('DATABASE SET', `${database.name} SET`);
+      .replace('DATABASE SET', `${database.name} SET`)
+      .replace('DBNAME', database.name);
     const result = await writer.call('execute', { sql: text });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/^refused: /);

@@ -20,7 +20,7 @@ describe('the SQL lexer', () => {
       ['word', 'select'],
       ['quoted-identifier', 'Odd"Name'],
       ['punctuation', ','],
-      ['string', "it\\'s"],
+      ['string', "it's"],
       ['punctuation', ','],
       ['string', ' $$ ; '],
       ['punctuation', ','],
@@ -36,6 +36,23 @@ describe('the SQL lexer', () => {
           .filter((token) => token.kind === 'quoted-identifier')
           .map((token) => token.value),
     ).toEqual(['data', 'xA']);
+  });
+
+  it('decodes E-string escapes and U& strings with their UESCAPE character', () => {
+    const values = (sql: string) => {
+      const lexed = lexSql(sql);
+      return lexed.ok ? lexed.tokens.filter((t) => t.kind === 'string').map((t) => t.value) : [];
+    };
+    expect(values("SELECT E'pg_read_fil\\x65', E'\\160g_\\u006cs_dir', E'a''b\\qc'")).toEqual([
+      'pg_read_file',
+      'pg_ls_dir',
+      "a'bqc",
+    ]);
+    expect(values("SELECT U&'pg!005fls!005fdir' UESCAPE '!', U&'d\\0061ta'")).toEqual([
+      'pg_ls_dir',
+      '!',
+      'data',
+    ]);
   });
 
   it('refuses a string continued after a line break, whatever its kind and the comments between', () => {
@@ -117,6 +134,7 @@ describe('the read statement check', () => {
     ['BEGIN', /BEGIN starts a transaction/],
     ['FETCH ALL FROM c', /FETCH reads a cursor/],
     ['SELECT * FROM pg_hba_file_rules', /reads the server’s configuration files/],
+    ['SELECT pg_current_logfile()', /reads the server’s configuration files/],
     ['TABLE pg_catalog.pg_file_settings', /reads the server’s configuration files/],
     ['SELECT setseed(0.25)', /setseed\(\) seeds random\(\) for the rest of the session/],
     ["SELECT brin_summarize_new_values('b_brin')", /changes an index/],
@@ -158,6 +176,8 @@ describe('the execute statement check', () => {
     'CREATE SCHEMA reporting',
     "INSERT INTO t SELECT count(*)::int, 'x' FROM pg_stat_activity",
     "UPDATE t SET name = 'pg_authid' WHERE id = 1",
+    'CREATE VIEW sizes AS SELECT pg_size_pretty(pg_database_size(current_database())) AS size',
+    'CREATE VIEW recent AS SELECT id FROM t WHERE id > 2',
     'INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
   ])('allows %s at the write grant', (sql) => {
     expect(checkExecuteStatement(sql, 'write')).toMatchObject({ allowed: true });
@@ -183,6 +203,14 @@ describe('the execute statement check', () => {
     'TRUNCATE t, pg_catalog.pg_statistic',
     'CREATE SCHEMA s GRANT ALL ON TABLE public.t TO someone',
     'ALTER TABLE t OWNER TO someone',
+    "UPDATE mydb.pg_catalog.pg_authid SET rolsuper = true WHERE rolname = 'x'",
+    'CREATE VIEW cat_v AS SELECT * FROM pg_authid',
+    'CREATE OR REPLACE VIEW settings_v AS SELECT name, setting FROM pg_catalog.pg_settings',
+    'CREATE OPERATOR ### (RIGHTARG = text, FUNCTION = my_function)',
+    'CREATE AGGREGATE my_sum (int) (SFUNC = int4pl, STYPE = int)',
+    "CREATE FOREIGN TABLE ft (l text) SERVER files OPTIONS (program 'id')",
+    'IMPORT FOREIGN SCHEMA public FROM SERVER other INTO imported',
+    'CREATE SCHEMA s AUTHORIZATION someone',
   ])('allows %s only at the admin grant', (sql) => {
     expect(checkExecuteStatement(sql, 'write').allowed).toBe(false);
     expect(reason(checkExecuteStatement(sql, 'write'))).toMatch(/admin grant/);
@@ -199,6 +227,15 @@ describe('the execute statement check', () => {
       /never allowed/,
     ],
     ['PREPARE x AS SELECT 1', /prepared statements, which do not outlive the call/],
+    ["CREATE OPERATOR ### (RIGHTARG = text, FUNCTION = E'pg_read_fil\\x65')", /never allowed/],
+    [
+      "CREATE AGGREGATE a (text) (SFUNC = U&'pg!005fls!005fdir' UESCAPE '!', STYPE = text)",
+      /never allowed/,
+    ],
+    [
+      'DO $$ BEGIN COPY t FROM PROGRAM $q$echo x$q$; END $$',
+      /COPY … PROGRAM runs a shell command .* never allowed/,
+    ],
     ['LISTEN x', /needs a session that stays open/],
     ['DECLARE c CURSOR FOR SELECT 1', /cursors/],
     ['SAVEPOINT s', /transaction control/],
