@@ -364,6 +364,7 @@ const createModifiers = new Set([
 ]);
 const adminObjects = new Set([
   'role',
+  'policy',
   'user',
   'group',
   'extension',
@@ -514,6 +515,13 @@ function adminReason(tokens: readonly SqlToken[], start: number): string | undef
     (token, index) => isWord(token, 'owner') && isWord(tokens[index + 1], 'to'),
   );
   if (ownerTo) return 'OWNER TO changes ownership, and with it privileges';
+  const rowSecurity = tokens.some(
+    (token, index) =>
+      isWord(token, 'row') &&
+      isWord(tokens[index + 1], 'level') &&
+      isWord(tokens[index + 2], 'security'),
+  );
+  if (rowSecurity) return 'ROW LEVEL SECURITY decides who sees which rows (privileges)';
   if (keyword === 'set' || keyword === 'reset') {
     return `${keyword.toUpperCase()} changes session settings`;
   }

@@ -211,6 +211,9 @@ describe('the execute statement check', () => {
     "CREATE FOREIGN TABLE ft (l text) SERVER files OPTIONS (program 'id')",
     'IMPORT FOREIGN SCHEMA public FROM SERVER other INTO imported',
     'CREATE SCHEMA s AUTHORIZATION someone',
+    'ALTER TABLE t DISABLE ROW LEVEL SECURITY',
+    'CREATE POLICY everyone ON t USING (true)',
+    'DROP POLICY everyone ON t',
   ])('allows %s only at the admin grant', (sql) => {
     expect(checkExecuteStatement(sql, 'write').allowed).toBe(false);
     expect(reason(checkExecuteStatement(sql, 'write'))).toMatch(/admin grant/);
