@@ -19,6 +19,62 @@ describe('secret redaction', () => {
     expect(redactSecrets('AUTH default hunter2')).toBe('AUTH [redacted]');
   });
 
+  it.each([
+    ['postgres://u:p@ss@h/db', 'postgres://u:[redacted]@h/db'],
+    ['postgres://u:s3c/ret@127.0.0.1:5999/db', 'postgres://u:[redacted]@127.0.0.1:5999/db'],
+    [
+      '"url":"postgres://a:b@h/d","other":"x@y"',
+      '"url":"postgres://a:[redacted]@h/d","other":"x@y"',
+    ],
+    ['PGPASSWORD=hunter2 psql', 'PGPASSWORD=[redacted] psql'],
+    ['DB_PASSWORD=hunter2', 'DB_PASSWORD=[redacted]'],
+    ['password: hunter2', 'password: [redacted]'],
+    ['{"password": "hunter2", "input_tokens": 5}', '{"password": "[redacted]", "input_tokens": 5}'],
+    ["password='with space' next", "password='[redacted]' next"],
+    ['pwd=abc passwd=def', 'pwd=[redacted] passwd=[redacted]'],
+    ['Authorization: Bearer abcdefghijklmnop123', 'Authorization: Bearer [redacted]'],
+    ['curl -H "Bearer abcdefghijklmnopqrst"', 'curl -H "Bearer [redacted]"'],
+    ['x-api-key: sk-ant-api03-ZZZZZZZZZZZZZZZZZZZZZZ', 'x-api-key: [redacted]'],
+    ['_sk-ant-api03-abcdefghijklmnopqrstuvwxyz', '_[redacted]'],
+    ['ghp_abcdefghijklmnopqrstuvwxyz0123456789', '[redacted]'],
+    ['xoxb-1234567890-abcdef', '[redacted]'],
+    [
+      'AKIAIOSFODNN7EXAMPLE aws_secret_access_key=wJalrXUtnFEMI/K7MDENG',
+      '[redacted] aws_secret_access_key=[redacted]',
+    ],
+    [
+      'https://api/x?token=abc&api_key=def&access_token=ghi&ok=1',
+      'https://api/x?token=[redacted]&api_key=[redacted]&access_token=[redacted]&ok=1',
+    ],
+  ])('redacts %s', (text, expected) => {
+    expect(redactSecrets(text)).toBe(expected);
+    // Redacting again changes nothing.
+    expect(redactSecrets(expected)).toBe(expected);
+  });
+
+  it('leaves counts and keys that only look like secret names alone', () => {
+    const text = 'max_tokens: 100, input_tokens: 5, key: user:1, token_count=3';
+    expect(redactSecrets(text)).toBe(text);
+    const value = { input_tokens: 5, inputTokens: 3, key: 'user:1', password_hint: 'h' };
+    expect(redactValue(value)).toBe(value);
+  });
+
+  it('redacts values under secret keys in any case style, headers included', () => {
+    expect(
+      redactValue({
+        accessToken: 'x',
+        headers: { Authorization: 'Bearer z', 'x-api-key': 'k', Cookie: 'c' },
+        db_password: 'p',
+        credentials: { user: 'u' },
+      }),
+    ).toEqual({
+      accessToken: '[redacted]',
+      headers: { Authorization: '[redacted]', 'x-api-key': '[redacted]', Cookie: '[redacted]' },
+      db_password: '[redacted]',
+      credentials: '[redacted]',
+    });
+  });
+
   it('leaves text without secrets alone', () => {
     const text = 'SELECT * FROM users WHERE email = $1; postgres://127.0.0.1:5432/test';
     expect(redactSecrets(text)).toBe(text);
