@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../tools/shared/redact.js';
 import type { EscalationRecord, OpenRequestRecord } from '../store/store.js';
 import type { Deadline, Escalation } from './escalation.js';
 import type { RequestState } from './request-state.js';
@@ -32,7 +33,7 @@ export function escalationRecordOf(escalation: Escalation): EscalationRecord {
     waitedOn: escalation.waitedOn.join(','),
     to: escalation.to,
     rule: escalation.rule,
-    reason: escalation.reason,
+    reason: redactSecrets(escalation.reason),
     level: escalation.level,
     firedAt: escalation.firedAt,
     status: 'open',

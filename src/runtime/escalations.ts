@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../tools/shared/redact.js';
 import type { A2AMessage } from '../a2a/message.js';
 import { messageText } from '../a2a/message-text.js';
 import type { Deadline, Escalation } from '../escalation/escalation.js';
@@ -165,7 +166,7 @@ function fire(
     rule: escalation.rule,
     trigger: escalation.trigger,
     level: escalation.level,
-    reason: escalation.reason,
+    reason: redactSecrets(escalation.reason),
   });
   const record = escalationRecordOf(escalation);
   kernel.track(

@@ -305,21 +305,21 @@ export function createKernel(options: RuntimeOptions): Kernel {
       agent: userAgentId,
       at: now(),
       status: result.status,
-      ...(result.answer === undefined ? {} : { answer: result.answer }),
-      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.answer === undefined ? {} : { answer: redactSecrets(result.answer) }),
+      ...(result.error === undefined ? {} : { error: redactSecrets(result.error) }),
       totals: full.totals,
     });
     track(
       store.saveRun({
         runId: run.runId,
         org: org.name,
-        task: run.task,
+        task: redactSecrets(run.task),
         entry: run.entry,
         status: result.status,
         startedAt: run.startedAt,
         endedAt: now(),
-        ...(result.answer === undefined ? {} : { answer: result.answer }),
-        ...(result.error === undefined ? {} : { error: result.error }),
+        ...(result.answer === undefined ? {} : { answer: redactSecrets(result.answer) }),
+        ...(result.error === undefined ? {} : { error: redactSecrets(result.error) }),
         totals: full.totals,
         settings: run.settings,
       }),
@@ -360,7 +360,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       at: now(),
       sessionId: session.id,
       to,
-      reason,
+      reason: redactSecrets(reason),
       severity,
     });
   }
@@ -378,7 +378,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
       at: now(),
       sessionId: session.id,
       guard,
-      detail,
+      detail: redactSecrets(detail),
     });
     recordFailure(kernel, run, session.request.messageId, {
       kind: 'guard-tripped',

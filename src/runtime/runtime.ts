@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../tools/shared/redact.js';
 import { CadreError } from '../errors.js';
 import { answerHumanEscalation } from './escalations.js';
 import { handlerFor } from './inbox.js';
@@ -61,14 +62,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         runId: run.runId,
         agent: userAgentId,
         at: now(),
-        task,
+        task: redactSecrets(task),
         entry,
         org: org.name,
       });
       const saved = store.saveRun({
         runId: run.runId,
         org: org.name,
-        task,
+        task: redactSecrets(task),
         entry,
         status: 'running',
         startedAt: run.startedAt,

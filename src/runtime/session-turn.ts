@@ -1,4 +1,5 @@
 import type { ContentBlock, ToolUseBlock } from '../model/model.js';
+import { redactSecrets } from '../../tools/shared/redact.js';
 import { ModelError } from '../model/model-error.js';
 import type { Kernel, RunContext } from './kernel.js';
 import type { GuardName } from './run-event.js';
@@ -165,7 +166,7 @@ export async function runTurn(
       agent: agent.id,
       at: now(),
       sessionId: session.id,
-      error: message,
+      error: redactSecrets(message),
       attempts,
     });
     kernel.raiseEscalation(

@@ -290,6 +290,48 @@ describe('the runtime', () => {
     );
   });
 
+  it('keeps secrets out of every event and the stored run: task, answer, escalation reason', async () => {
+    const url = 'postgres://admin:TopS3cret@db.internal:5432/app';
+    const key = 'sk-ant-api03-ABCDEFGHIJKLMNOPQRSTUVWX';
+    const started = await start(
+      [
+        { id: 'ceo', role: 'ceo' },
+        { id: 'worker', role: 'chief', reports_to: 'ceo' },
+      ],
+      (request) => {
+        const results = toolResultsOf(request);
+        if (request.agent === 'ceo') {
+          return results.length > 0
+            ? { text: `done; the key was ${key} and the URL ${url}` }
+            : { tools: [{ name: 'delegate_task', input: { to: 'worker', task: `use ${url}` } }] };
+        }
+        return results.length > 0
+          ? { text: 'escalated' }
+          : {
+              tools: [
+                {
+                  name: 'escalate',
+                  input: { reason: `cannot reach ${url} with ${key}`, severity: 'low' },
+                },
+              ],
+            };
+      },
+    );
+    const handle = started.runtime.run(`check ${url} with key ${key}`);
+    const [result, events] = await Promise.all([handle.result, collect(handle.events)]);
+    expect(result.status).toBe('completed');
+    expect(events.some((event) => event.type === 'escalation-raised')).toBe(true);
+    const stored = JSON.stringify([
+      events,
+      await started.store.events(handle.runId),
+      await started.store.getRun(handle.runId),
+      await started.store.listRuns(10),
+    ]);
+    expect(stored).not.toContain('TopS3cret');
+    expect(stored).not.toContain(key);
+    expect(stored).toContain('postgres://admin:[redacted]@db.internal:5432/app');
+  });
+
   it('refuses an unknown entry agent and an empty task before anything runs', async () => {
     const started = await start(hierarchy, () => ({ text: 'x' }));
     expect(() => started.runtime.run('x', { to: 'nobody' })).toThrow(
