@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  StdioClientTransport,
+  getDefaultEnvironment,
+} from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { resolveConnectionUrl } from '../../tools/shared/connection-url.js';
@@ -73,8 +76,24 @@ export function defaultBuiltinLaunch(
     kind: 'stdio',
     command: process.execPath,
     args: [builtinMain(tool), '--url', 'env:CADRE_TARGET_URL', '--grant', grant, ...targets],
-    env: { ...(process.env as Record<string, string>), CADRE_TARGET_URL: url },
+    env: { ...builtinEnvironment(process.env), CADRE_TARGET_URL: url },
   };
+}
+
+/** Variables a built-in tool server may need beyond the SDK's defaults: temp folder, locale, libpq's PG*, CA bundles. */
+const builtinVariable =
+  /^(?:TMPDIR|TEMP|TMP|LANG|LC_[A-Z]+|PG[A-Z]+|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR)$/;
+
+/**
+ * What a built-in tool server inherits: the SDK's safe defaults and `builtinVariable`s, never
+ * the rest (API keys, other targets' URLs, cloud credentials).
+ */
+function builtinEnvironment(environment: NodeJS.ProcessEnv): Record<string, string> {
+  const env = getDefaultEnvironment();
+  for (const [name, value] of Object.entries(environment)) {
+    if (value !== undefined && builtinVariable.test(name)) env[name] = value;
+  }
+  return env;
 }
 
 /** Tool names a model accepts: letters, digits, `_` and `-`, at most 64 characters. */
@@ -121,7 +140,9 @@ export function createMcpToolHost(options: McpToolHostOptions): ToolHost {
     const server = org.mcp_servers[name];
     if (!server) throw new Error(`MCP server '${name}' is not in org '${org.name}'`);
     if (server.url !== undefined) return { kind: 'http', url: server.url };
-    const env: Record<string, string> = { ...(environment as Record<string, string>) };
+    // Only what the SDK deems safe (HOME, PATH, SHELL, TERM, USER, …) plus what the org names:
+    // an org's server never sees cadre's own keys and targets' passwords unless given them.
+    const env: Record<string, string> = getDefaultEnvironment();
     for (const [variable, reference] of Object.entries(server.env ?? {})) {
       const source = envVariableOf(reference);
       const value = source === undefined ? undefined : environment[source];

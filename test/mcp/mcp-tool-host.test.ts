@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMcpToolHost } from '../../src/mcp/mcp-tool-host.js';
+import { createMcpToolHost, defaultBuiltinLaunch } from '../../src/mcp/mcp-tool-host.js';
 import type { ToolHost } from '../../src/mcp/tool-host.js';
 import type { OrgDefinition } from '../../src/org/org-definition.js';
 import { loadTestOrg } from '../helpers/test-org.js';
@@ -20,7 +20,7 @@ async function setUp(callTimeoutMs = 2000): Promise<{ org: OrgDefinition; host: 
     ],
     [
       'mcp_servers:',
-      `  helper: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(serverScript)}], tools: [echo, hang, crash, fail] }`,
+      `  helper: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(serverScript)}], tools: [echo, hang, crash, fail, env] }`,
       '  missing: { command: /nonexistent/cadre-test-server, tools: [anything] }',
     ],
   );
@@ -41,6 +41,7 @@ describe('the MCP tool host', () => {
     expect((await host.toolsFor(agent(org, 'boss'))).map((tool) => tool.name).sort()).toEqual([
       'helper__crash',
       'helper__echo',
+      'helper__env',
       'helper__fail',
       'helper__hang',
     ]);
@@ -97,6 +98,52 @@ describe('the MCP tool host', () => {
     const after = await host.call('helper__echo', { text: 'x' }, { runId: 'r', agent: boss });
     expect(after.isError).toBe(false);
     expect(/pid (\d+)/.exec(after.content)?.[1]).not.toBe(/pid (\d+)/.exec(before.content)?.[1]);
+  });
+
+  it('gives an org server only a safe default environment plus what its env map names', async () => {
+    process.env.CADRE_TEST_SECRET_TOKEN = 'not for the server';
+    process.env.CADRE_TEST_GIVEN = 'for the server';
+    const { org, remove } = await loadTestOrg(
+      [{ id: 'boss', role: 'ceo', extra: ['tools: [helper]'] }],
+      [
+        'mcp_servers:',
+        `  helper: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(serverScript)}], env: { GIVEN: env:CADRE_TEST_GIVEN }, tools: [env] }`,
+      ],
+    );
+    const host = createMcpToolHost({ org });
+    cleanups.push(
+      remove,
+      () => host.close(),
+      async () => {
+        delete process.env.CADRE_TEST_SECRET_TOKEN;
+        delete process.env.CADRE_TEST_GIVEN;
+      },
+    );
+    const result = await host.call('helper__env', {}, { runId: 'r', agent: agent(org, 'boss') });
+    const names = JSON.parse(result.content) as string[];
+    expect(names).toContain('GIVEN');
+    expect(names).toContain('PATH');
+    expect(names).not.toContain('CADRE_TEST_SECRET_TOKEN');
+    expect(names).not.toContain('CADRE_TEST_GIVEN');
+    expect(names.filter((name) => name.startsWith('ANTHROPIC'))).toEqual([]);
+  });
+
+  it('starts a built-in tool with the URL it needs, libpq settings and no other secrets', async () => {
+    process.env.CADRE_TEST_CLOUD_SECRET = 'not for the tool';
+    process.env.PGSSLMODE = 'prefer';
+    cleanups.push(async () => {
+      delete process.env.CADRE_TEST_CLOUD_SECRET;
+      delete process.env.PGSSLMODE;
+    });
+    const { org } = await setUp();
+    const launch = defaultBuiltinLaunch('psql', 'read', 'postgres://u:p@h/db', 'main', org);
+    expect(launch.kind).toBe('stdio');
+    const env = launch.kind === 'stdio' ? launch.env : {};
+    expect(env.CADRE_TARGET_URL).toBe('postgres://u:p@h/db');
+    expect(env.PGSSLMODE).toBe('prefer');
+    expect(env.PATH).toBe(process.env.PATH);
+    expect(env.CADRE_TEST_CLOUD_SECRET).toBeUndefined();
+    expect(Object.keys(env).filter((name) => name.startsWith('ANTHROPIC'))).toEqual([]);
   });
 
   it('lists the tools of a server that cannot start, and each call says why', async () => {
