@@ -22,7 +22,7 @@ export interface DangerousFunction {
  */
 export const dangerousFunctions: readonly DangerousFunction[] = [
   {
-    pattern: /^pg_read_(?:binary_)?file$/,
+    pattern: /^pg_read_(?:binary_)?file\w*$/,
     reason: 'reads files on the database server',
     grant: 'never',
   },

@@ -361,6 +361,7 @@ const createModifiers = new Set([
   'global',
   'local',
   'recursive',
+  'default',
 ]);
 const adminObjects = new Set([
   'role',
@@ -390,6 +391,8 @@ const codeObjects = new Set([
   'conversion',
   'transform',
   'access',
+  // A rule rewrites queries: ON SELECT it makes a table a view over anything.
+  'rule',
 ]);
 
 /** Schemas whose tables are the server's own bookkeeping (roles, privileges, settings). */
@@ -446,6 +449,28 @@ function isSystemName(parts: readonly string[]): boolean {
   const table = parts.at(-1) ?? '';
   const schema = parts.at(-2);
   return schema === undefined ? table.startsWith('pg_') : systemSchemas.has(schema);
+}
+
+/** Statements that lock, rebuild or annotate the tables they name. */
+const maintenanceKeywords = new Set([
+  'lock',
+  'vacuum',
+  'analyze',
+  'analyse',
+  'reindex',
+  'cluster',
+  'comment',
+  'refresh',
+]);
+
+/** Whether a maintenance statement names a system catalog (or REINDEX SYSTEM / DATABASE). */
+function touchesSystemCatalog(tokens: readonly SqlToken[], start: number): boolean {
+  if (
+    isWord(tokens[start], 'reindex') &&
+    tokens.some((token) => isWord(token, 'system', 'database'))
+  )
+    return true;
+  return readsSystemCatalog(tokens.slice(start + 1));
 }
 
 /**
@@ -531,6 +556,9 @@ function adminReason(tokens: readonly SqlToken[], start: number): string | undef
   if (['reassign', 'security', 'load', 'checkpoint'].includes(keyword)) {
     return `${keyword.toUpperCase()} changes ownership, labels or the server itself`;
   }
+  if (maintenanceKeywords.has(keyword) && touchesSystemCatalog(tokens, start)) {
+    return `${keyword.toUpperCase()} on the system catalogs can block every session (logins too) or change them`;
+  }
   if (keyword === 'import') {
     return 'IMPORT FOREIGN SCHEMA reads through a foreign server (files, programs, other databases)';
   }
@@ -567,10 +595,20 @@ function adminReason(tokens: readonly SqlToken[], start: number): string | undef
   }
   if (
     keyword === 'create' &&
-    (object === 'view' || (object === 'materialized' && second === 'view')) &&
+    (object === 'view' ||
+      (object === 'materialized' && second === 'view') ||
+      (object === 'schema' && tokens.some((token) => isWord(token, 'view')))) &&
     readsSystemCatalog(tokens.slice(start + 2))
   ) {
     return 'a view over the system catalogs could be written through (or hands their rows to readers); it needs the admin grant';
+  }
+  if (
+    keyword !== 'drop' &&
+    object === 'text' &&
+    second === 'search' &&
+    ['template', 'parser'].includes(words[position + 2]?.value ?? '')
+  ) {
+    return `${named} SEARCH ${(words[position + 2]?.value ?? '').toUpperCase()} binds server functions written in C`;
   }
   if (
     (object === 'foreign' && second === 'data') ||

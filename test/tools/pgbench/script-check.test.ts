@@ -134,6 +134,25 @@ describe('checking a custom script', () => {
     expect(tag.ok ? '' : tag.reason).toMatch(/a \$q\$…\$q\$ string is not closed/);
   });
 
+  it('refuses characters that pgbench, PostgreSQL and the check would read differently', () => {
+    const nbsp =
+      'SELECT 1 AS \u00a0$x$\n\\set y 1\nCOPY (SELECT 1) TO PROGRAM $$id$$\n\\set y 1\nSELECT 1 AS z$x$;';
+    const carriageReturn = "SELECT 1 -- note\r\\set y 1\nCOPY (SELECT 1) TO PROGRAM 'id'\n;\n";
+    for (const [script, code] of [
+      [nbsp, 'U+00A0'],
+      [carriageReturn, 'U+000D'],
+      ['SELECT 1;\f', 'U+000C'],
+    ] as const) {
+      for (const grant of ['read', 'write', 'admin'] as const) {
+        const check = checkScript(script, grant);
+        expect(check.ok ? '' : check.reason).toMatch(
+          new RegExp(`holds ${code.replace('+', '\\+')} .*use spaces, tabs and line feeds only`),
+        );
+      }
+    }
+    expect(checkScript('SELECT\t1;\n', 'read').ok).toBe(true);
+  });
+
   it('refuses shell meta-commands and COPY … PROGRAM even at the admin grant', () => {
     expect(checkScript('\\shell true', 'admin').ok).toBe(false);
     expect(checkScript('\\SetShell x true', 'admin').ok).toBe(false);

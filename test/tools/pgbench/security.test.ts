@@ -265,6 +265,26 @@ const hostile: HostileCase[] = [
     reason: /the meta-command \\gset is refused at the write grant/,
   },
   {
+    name: 'statements hidden in a dollar quote that a no-break space stops',
+    grant: 'read',
+    tool: 'run',
+    input: {
+      script: `SELECT 1 AS \u00a0$x$\n\\set y 1\nCOPY (SELECT 1) TO PROGRAM 'touch ${pwned}'\n\\set y 1\nSELECT 1 AS z$x$;`,
+      transactions: 1,
+    },
+    reason: /holds U\+00A0/,
+  },
+  {
+    name: 'a program hidden behind a comment that a carriage return ends',
+    grant: 'write',
+    tool: 'run',
+    input: {
+      script: `SELECT 1 -- note\r\\set y 1\nCOPY (SELECT 1) TO PROGRAM 'touch ${pwned}'\n;\n`,
+      transactions: 1,
+    },
+    reason: /holds U\+000D/,
+  },
+  {
     name: 'stopping other sessions at the write grant',
     grant: 'write',
     tool: 'run',

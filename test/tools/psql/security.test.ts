@@ -280,6 +280,11 @@ const readCases = (): HostileCase[] => [
     reason: /a string literal goes on after a line break/,
   },
   {
+    name: 'pg_read_file_old',
+    sql: "SELECT pg_read_file_old('postmaster.opts', 0, 200)",
+    reason: /pg_read_file_old\(\) reads files on the database server/,
+  },
+  {
     name: 'setseed, whose seed outlives the call',
     sql: 'SELECT setseed(0.25)',
     reason: /setseed\(\) seeds random\(\)/,
@@ -475,7 +480,8 @@ const writeCases = (): HostileCase[] => [
   {
     name: 'COPY … PROGRAM inside a DO block',
     sql: "DO $$ BEGIN COPY (SELECT 1) TO PROGRAM 'touch /tmp/cadre-psql-SUFFIX-program'; END $$",
-    reason: /COPY … PROGRAM runs a shell command .*never allowed, at any grant \(named inside a string/,
+    reason:
+      /COPY … PROGRAM runs a shell command .*never allowed, at any grant \(named inside a string/,
   },
   {
     name: 'a role change built as text inside a DO block',
@@ -485,7 +491,7 @@ const writeCases = (): HostileCase[] => [
   {
     name: 'a renamed copy of pg_read_file (LANGUAGE internal)',
     sql: "CREATE FUNCTION cadre_rf(text) RETURNS text LANGUAGE internal STRICT AS 'pg_read_file_all'",
-    reason: /CREATE FUNCTION defines code that runs later/,
+    reason: /pg_read_file_all reads files on the database server; it is never allowed/,
   },
   {
     name: 'writing the role catalog',
@@ -521,6 +527,21 @@ const writeCases = (): HostileCase[] => [
     name: 'a foreign table that runs a program',
     sql: "CREATE FOREIGN TABLE cadre_ft (l text) SERVER files OPTIONS (program 'id')",
     reason: /CREATE FOREIGN TABLE reads through a foreign server/,
+  },
+  {
+    name: 'a view over the role catalog made inside CREATE SCHEMA',
+    sql: 'CREATE SCHEMA cadre_h4 CREATE VIEW a AS SELECT * FROM pg_authid',
+    reason: /a view over the system catalogs could be written through/,
+  },
+  {
+    name: 'a table turned into a view over pg_proc by a rule',
+    sql: 'CREATE RULE "_RETURN" AS ON SELECT TO t DO INSTEAD SELECT oid, prosrc FROM pg_proc',
+    reason: /CREATE RULE/,
+  },
+  {
+    name: 'locking the role catalog (every login waits)',
+    sql: 'LOCK pg_catalog.pg_authid IN ACCESS EXCLUSIVE MODE',
+    reason: /LOCK on the system catalogs can block every session/,
   },
   { name: 'COMMIT', sql: 'COMMIT', reason: /COMMIT is transaction control/ },
   { name: 'BEGIN then DROP', sql: 'BEGIN; DROP TABLE t', reason: /BEGIN is transaction control/ },

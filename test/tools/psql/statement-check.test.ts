@@ -135,6 +135,7 @@ describe('the read statement check', () => {
     ['FETCH ALL FROM c', /FETCH reads a cursor/],
     ['SELECT * FROM pg_hba_file_rules', /reads the server’s configuration files/],
     ['SELECT pg_current_logfile()', /reads the server’s configuration files/],
+    ["SELECT pg_read_file_old('postmaster.opts', 0, 200)", /reads files on the database server/],
     ['TABLE pg_catalog.pg_file_settings', /reads the server’s configuration files/],
     ['SELECT setseed(0.25)', /setseed\(\) seeds random\(\) for the rest of the session/],
     ["SELECT brin_summarize_new_values('b_brin')", /changes an index/],
@@ -178,6 +179,10 @@ describe('the execute statement check', () => {
     "UPDATE t SET name = 'pg_authid' WHERE id = 1",
     'CREATE VIEW sizes AS SELECT pg_size_pretty(pg_database_size(current_database())) AS size',
     'CREATE VIEW recent AS SELECT id FROM t WHERE id > 2',
+    'VACUUM (ANALYZE) t',
+    'CREATE SCHEMA reporting CREATE TABLE facts (id int)',
+    "COMMENT ON TABLE t IS 'orders'",
+    'CREATE TEXT SEARCH CONFIGURATION english_copy (COPY = english)',
     'INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
   ])('allows %s at the write grant', (sql) => {
     expect(checkExecuteStatement(sql, 'write')).toMatchObject({ allowed: true });
@@ -193,7 +198,6 @@ describe('the execute statement check', () => {
     'CREATE EXTENSION pg_stat_statements',
     'DO $$ BEGIN UPDATE counter SET n = n + 1; END $$',
     "DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROG' || 'RAM ''id'''; END $$",
-    "CREATE FUNCTION rf(text) RETURNS text LANGUAGE internal STRICT AS 'pg_read_file_all'",
     'CREATE OR REPLACE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$',
     'ALTER FUNCTION f() SECURITY DEFINER',
     "UPDATE pg_catalog.pg_authid SET rolsuper = true WHERE rolname = 'x'",
@@ -214,6 +218,14 @@ describe('the execute statement check', () => {
     'ALTER TABLE t DISABLE ROW LEVEL SECURITY',
     'CREATE POLICY everyone ON t USING (true)',
     'DROP POLICY everyone ON t',
+    'CREATE SCHEMA h4 CREATE VIEW a AS SELECT * FROM pg_authid',
+    'CREATE RULE "_RETURN" AS ON SELECT TO rt DO INSTEAD SELECT oid, prosrc FROM pg_proc',
+    "CREATE DEFAULT CONVERSION c FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8",
+    'CREATE TEXT SEARCH TEMPLATE tpl (LEXIZE = dsimple_lexize)',
+    'LOCK pg_catalog.pg_authid IN ACCESS EXCLUSIVE MODE',
+    'VACUUM FULL pg_authid',
+    'REINDEX SYSTEM mydb',
+    "COMMENT ON TABLE pg_authid IS 'x'",
   ])('allows %s only at the admin grant', (sql) => {
     expect(checkExecuteStatement(sql, 'write').allowed).toBe(false);
     expect(reason(checkExecuteStatement(sql, 'write'))).toMatch(/admin grant/);
@@ -230,6 +242,10 @@ describe('the execute statement check', () => {
       /never allowed/,
     ],
     ['PREPARE x AS SELECT 1', /prepared statements, which do not outlive the call/],
+    [
+      "CREATE FUNCTION rf(text) RETURNS text LANGUAGE internal STRICT AS 'pg_read_file_all'",
+      /pg_read_file_all reads files .* never allowed/,
+    ],
     ["CREATE OPERATOR ### (RIGHTARG = text, FUNCTION = E'pg_read_fil\\x65')", /never allowed/],
     [
       "CREATE AGGREGATE a (text) (SFUNC = U&'pg!005fls!005fdir' UESCAPE '!', STYPE = text)",
