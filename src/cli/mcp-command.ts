@@ -5,7 +5,7 @@ import type { DatabaseTools } from '../mcp-server/database-tool-catalog.js';
 import { planHttpAccess } from '../mcp-server/http-access.js';
 import { parseHttpAddress } from '../mcp-server/http-address.js';
 import { databaseToolScopeOf, openDatabaseTools } from '../mcp-server/open-database-tools.js';
-import { serveHttp } from '../mcp-server/serve-http.js';
+import { defaultMaxSessions, serveHttp } from '../mcp-server/serve-http.js';
 import { serveStdio } from '../mcp-server/serve-stdio.js';
 import type { CadreMcpContext } from '../mcp-server/server-context.js';
 import { SessionHub } from '../mcp-server/session-hub.js';
@@ -26,6 +26,7 @@ export interface McpCommandOptions {
   allowedHost?: string[];
   allowedOrigin?: string[];
   sessionIdle?: number;
+  maxSessions?: number;
 }
 
 /** Resolves on SIGINT or SIGTERM (the client or the person stopping the server). */
@@ -118,12 +119,10 @@ export async function runMcp(
       await stdio.close();
       return 0;
     }
-    const http = await serveHttp(
-      context,
-      address,
-      access,
-      options.sessionIdle === undefined ? {} : { sessionIdleMs: options.sessionIdle },
-    );
+    const http = await serveHttp(context, address, access, {
+      ...(options.sessionIdle === undefined ? {} : { sessionIdleMs: options.sessionIdle }),
+      ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
+    });
     output.error(
       `cadre mcp: serving ${served} at ${http.url}${access.token ? ' (bearer token required)' : ''}`,
     );
@@ -144,6 +143,14 @@ function parseSessionIdle(value: string): number {
       `'${value}' is not a duration above zero: write it as 30m, 90s, 1h or 1h30m`,
     );
   return milliseconds;
+}
+
+/** `--max-sessions`: a whole number from 1 to 10,000. */
+function parseMaxSessions(value: string): number {
+  const sessions = Number(value);
+  if (!/^\d+$/.test(value) || sessions < 1 || sessions > 10_000)
+    throw new InvalidArgumentError(`'${value}' is not a whole number from 1 to 10000`);
+  return sessions;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -198,6 +205,11 @@ export function registerMcp(
       '--session-idle <duration>',
       'with --http: end a session nobody has used for this long (no request, no open stream), such as 30m (the default) or 90s',
       parseSessionIdle,
+    )
+    .option(
+      '--max-sessions <n>',
+      `with --http: the most sessions at once, opening ones included (default ${defaultMaxSessions})`,
+      parseMaxSessions,
     )
     .addHelpText(
       'after',

@@ -75,6 +75,8 @@ export async function serveHttp(
   const maxSessions = limits.maxSessions ?? defaultMaxSessions;
   const sessionIdleMs = limits.sessionIdleMs ?? defaultSessionIdleMs;
   const sessions = new Map<string, Session>();
+  /** Initialize requests being handled: each holds a place until its session exists or not. */
+  let opening = 0;
 
   /** Ends the sessions idle past the limit (closing the server closes its transport). */
   const sweep = setInterval(
@@ -100,10 +102,21 @@ export async function serveHttp(
   }
 
   async function open(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (sessions.size >= maxSessions) {
+    // A session counts from its first byte: a client that sends its initialize slowly must not
+    // slip past the cap while the body arrives.
+    if (sessions.size + opening >= maxSessions) {
       reply(response, 503, `this server already holds ${maxSessions} sessions; try again later`);
       return;
     }
+    opening += 1;
+    try {
+      await openSession(request, response);
+    } finally {
+      opening -= 1;
+    }
+  }
+
+  async function openSession(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore: new MemoryEventStore(),
@@ -169,6 +182,8 @@ export async function serveHttp(
       );
     });
   });
+  // A request (headers and body) must arrive within 30 s: half-sent requests do not hold places.
+  http.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(address.port, address.host, () => {
