@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactSecrets } from '../../tools/shared/redact.js';
 
 /** `env:NAME` where NAME is an environment variable name in capitals. */
 export const envReferencePattern = /^env:([A-Z_][A-Z0-9_]*)$/;
@@ -34,17 +35,20 @@ export const ConnectionUrl = z.string().superRefine((text, context) => {
   try {
     url = new URL(text);
   } catch {
+    // The text may be a key/value connection string holding a password: never echo it whole.
     context.addIssue({
       code: 'custom',
-      message: `'${text}' is neither env:NAME nor a URL: write env:DATABASE_URL and set that variable`,
+      message: `'${redactSecrets(text)}' is neither env:NAME nor a URL: write env:DATABASE_URL and set that variable`,
     });
     return;
   }
-  if (url.password !== '') {
+  const secretParameter = [...url.searchParams.keys()].find((name) =>
+    /pass|secret|token|key/i.test(name),
+  );
+  if (url.password !== '' || secretParameter !== undefined) {
     context.addIssue({
       code: 'custom',
-      message:
-        'the URL holds a literal password; write env:NAME (such as env:DATABASE_URL) and put the URL in that variable',
+      message: `the URL holds a literal ${secretParameter === undefined ? 'password' : `secret (${secretParameter}=)`}; write env:NAME (such as env:DATABASE_URL) and put the URL in that variable`,
     });
   }
 });

@@ -111,6 +111,30 @@ describe('loading an org folder', () => {
     });
     expect(errors(withoutPassword)).toEqual([]);
   });
+
+  it('refuses a password in the query string, and never echoes a secret it cannot parse', async () => {
+    const inQuery = await load({
+      ...smallOrg,
+      'agents/acme/org.yaml': orgYaml.replace(
+        'env:DATABASE_URL',
+        'postgres://127.0.0.1:5999/db?password=LiteralPW1',
+      ),
+    });
+    expect(errors(inQuery).map((entry) => entry.message)).toEqual([
+      'targets.main.url: the URL holds a literal secret (password=); write env:NAME (such as env:DATABASE_URL) and put the URL in that variable',
+    ]);
+    for (const written of ['postgres://admin:Lit/eralPW1@db/app', "'host=h password=LiteralPW1'"]) {
+      const unreadable = await load({
+        ...smallOrg,
+        'agents/acme/org.yaml': orgYaml.replace('env:DATABASE_URL', written),
+      });
+      const messages = errors(unreadable).map((entry) => entry.message);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain('is neither env:NAME nor a URL');
+      expect(messages[0]).not.toContain('LiteralPW1');
+      expect(messages[0]).not.toContain('eralPW1');
+    }
+  });
 });
 
 describe('Claude Code subagent files in an org', () => {
