@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'libsql';
@@ -17,15 +17,20 @@ import {
 const busyTimeoutMs = 5_000;
 
 /**
- * Opens a SQLite file through libsql's synchronous API: creates the parent folder, turns on
- * WAL (readers do not block the writer) and a busy timeout. A file that cannot be opened, or
- * is not a database, is a `store-open-failed` error naming it.
+ * Opens a SQLite file through libsql's synchronous API: creates the parent folder (0700) and
+ * the file (0600) when they are missing, turns on WAL (readers do not block the writer) and a
+ * busy timeout. A file that cannot be opened, or is not a database, is a `store-open-failed`
+ * error naming it.
  */
 export function openSqliteDriver(file: string): SqlDriver {
   const where = file;
   let db: Database.Database;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    // The store holds tasks, conversations and escalations: readable by its owner only. A new
+    // folder is 0700 and a new file 0600 (SQLite gives its -wal and -shm files the same mode);
+    // an existing file keeps the mode its owner chose.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
     db = new Database(file);
   } catch (error) {
     throw openFailed(file, error);

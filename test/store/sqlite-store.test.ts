@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CadreError } from '../../src/errors.js';
@@ -67,6 +67,24 @@ describe('openSqliteStore', () => {
     expect(withDatabase(file, (db) => db.pragma('journal_mode'))).toEqual([
       { journal_mode: 'wal' },
     ]);
+  });
+
+  it('creates a folder and files only their owner can read (the store holds conversations)', async () => {
+    const file = freshFile();
+    const store = await open(file);
+    await store.saveRun({
+      runId: 'run-private',
+      org: 'esa',
+      task: 'go',
+      entry: 'ceo',
+      status: 'running',
+      startedAt: 1,
+    });
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(dirname(file))).toBe(0o700);
+    expect(mode(file)).toBe(0o600);
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    expect(mode(`${file}-wal`)).toBe(0o600);
   });
 
   it('does not migrate again when a file is reopened', async () => {
