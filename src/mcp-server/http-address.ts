@@ -42,7 +42,8 @@ export function isLoopback(host: string): boolean {
 /** Whether the address listens on every interface (0.0.0.0, ::). */
 export function isWildcard(host: string): boolean {
   const name = host.replace(/^\[|\]$/g, '');
-  return name === '0.0.0.0' || name === '::' || name === '';
+  // Every spelling of the zero address: 0, 0.0.0.0, ::, ::0, 0:0:0:0:0:0:0:0, 0x0.
+  return /^[0.:]*$/.test(name) || /^0x0+$/i.test(name);
 }
 
 /** The address as a URL host: IPv6 in brackets. */

@@ -37,9 +37,17 @@ describe('planning HTTP access at start', () => {
     expect(() => planHttpAccess(parseHttpAddress('10.0.0.5:7337'), { token: 'short' })).toThrow(
       /needs at least 16/,
     );
-    expect(() => planHttpAccess(parseHttpAddress('0.0.0.0:7337'), { token })).toThrow(
-      /listens on every interface/,
-    );
+    for (const wildcard of [
+      '0.0.0.0:7337',
+      '0:7337',
+      '[::]:7337',
+      '[::0]:7337',
+      '[0:0:0:0:0:0:0:0]:7337',
+    ]) {
+      expect(() => planHttpAccess(parseHttpAddress(wildcard), { token }), wildcard).toThrow(
+        /listens on every interface/,
+      );
+    }
   });
 
   it('allows loopback without a token, and a reachable address with one', () => {

@@ -83,6 +83,13 @@ export async function createRedisServer(options: RedisServerOptions): Promise<Re
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const maxReplyBytes = options.maxReplyBytes ?? defaultMaxReplyBytes;
   const target = describeTarget(options.url);
+  if (!URL.canParse(options.url)) {
+    throw new CadreError({
+      code: 'redis-url-invalid',
+      message: `redis-cli: the URL is not valid: ${redactSecrets(options.url)}`,
+      hint: 'write redis://[user:password@]host[:port][/database] (a port from 1 to 65535), or env:NAME',
+    });
+  }
   const redis = new Redis(options.url, {
     lazyConnect: true,
     commandTimeout: timeoutMs,

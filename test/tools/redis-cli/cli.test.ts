@@ -31,6 +31,17 @@ describe('the redis-cli command', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('refuses a URL it cannot parse with a clear message, no stack trace and no password', async () => {
+    const result = await runServer(['--url', 'env:CADRE_TEST_BAD_REDIS'], {
+      CADRE_TEST_BAD_REDIS: 'redis://:hunter2@127.0.0.1:99999',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the URL is not valid: redis://:[redacted]@127.0.0.1:99999');
+    expect(result.stderr).toContain('a port from 1 to 65535');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('names the environment variable that is not set', async () => {
     const result = await runServer(['--url', 'env:CADRE_TEST_REDIS_URL_NOT_SET'], {});
     expect(result.code).toBe(1);
