@@ -3,6 +3,7 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { AgentFile } from './agent-schema.js';
 import type { MemberPlacement } from './agent-schema.js';
 import { diagnostic } from './diagnostic.js';
+import { isInside, resolvesInside } from './inside-folder.js';
 import type { Diagnostic } from './diagnostic.js';
 import { emptyOrg } from './org-definition.js';
 import type { AgentDefinition, LoadedOrg, OrgDefinition, OrgLocators } from './org-definition.js';
@@ -115,8 +116,25 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
     }
   }
 
-  const promptsDir = await findFolder(dir, 'prompts', paths?.prompts);
-  const escalationDir = await findFolder(dir, 'escalation', paths?.escalation);
+  // Explicit paths stay within the org's project (the folder two levels above it, where the
+  // search for prompts/ and escalation/ stops too).
+  const project = resolve(dir, '..', '..');
+  for (const [key, written] of Object.entries(paths ?? {})) {
+    if (typeof written !== 'string' || isInside(project, resolve(dir, written))) continue;
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'paths-outside',
+        (locators.org ?? noLocation(orgDisplay))(['paths', key]),
+        `paths.${key}: '${written}' leads outside the org's project (${display(project)})`,
+        `keep ${key}/ inside ${display(project)}, such as ../../${key}`,
+      ),
+    );
+  }
+  const inProject = (folder: string | undefined) =>
+    folder !== undefined && isInside(project, folder) ? folder : undefined;
+  const promptsDir = inProject(await findFolder(dir, 'prompts', paths?.prompts));
+  const escalationDir = inProject(await findFolder(dir, 'escalation', paths?.escalation));
 
   const entries = (await readdir(dir, { withFileTypes: true }))
     .filter((entry) => entry.isFile())
@@ -279,14 +297,19 @@ async function loadAgentYaml(
       );
     } else {
       const promptPath = resolve(promptsDir, written.prompt);
-      if (relative(promptsDir, promptPath).startsWith('..')) {
+      // A prompt is sent to the model: a path or a link that leads out of prompts/ (to a key,
+      // to /proc/self/environ) must not make a shared org read local files into it.
+      if (
+        !isInside(promptsDir, promptPath) ||
+        (await resolvesInside(promptsDir, promptPath)) === false
+      ) {
         diagnostics.push(
           diagnostic(
             'error',
             'prompt-outside',
             at,
-            `prompt '${written.prompt}' points outside ${display(promptsDir)}`,
-            'name a file inside prompts/, such as esa/layer-1.md',
+            `prompt '${written.prompt}' points outside ${display(promptsDir)} (by its path or through a link)`,
+            'name a file inside prompts/, such as esa/layer-1.md, and copy the text there instead of linking to it',
           ),
         );
       } else {

@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -134,6 +134,41 @@ describe('loading an org folder', () => {
       expect(messages[0]).not.toContain('LiteralPW1');
       expect(messages[0]).not.toContain('eralPW1');
     }
+  });
+});
+
+describe('files a shared org may not read', () => {
+  it('refuses a prompt that is a link to a file outside prompts/, and never reads it', async () => {
+    const tree = await writeTempTree({ ...smallOrg, 'secret/id_rsa': 'PRIVATE KEY MATERIAL' });
+    cleanups.push(tree.remove);
+    await rm(join(tree.dir, 'prompts/acme/boss.md'));
+    await symlink(join(tree.dir, 'secret/id_rsa'), join(tree.dir, 'prompts/acme/boss.md'));
+    const loaded = await loadOrg(join(tree.dir, 'agents/acme'));
+    expect(errors(loaded).map((entry) => entry.code)).toEqual(['prompt-outside']);
+    expect(errors(loaded)[0]?.message).toContain('through a link');
+    expect(JSON.stringify(loaded.org)).not.toContain('PRIVATE KEY MATERIAL');
+  });
+
+  it('keeps a link whose target stays inside prompts/', async () => {
+    const tree = await writeTempTree({ ...smallOrg, 'prompts/acme/shared.md': 'Shared text.\n' });
+    cleanups.push(tree.remove);
+    await rm(join(tree.dir, 'prompts/acme/boss.md'));
+    await symlink(join(tree.dir, 'prompts/acme/shared.md'), join(tree.dir, 'prompts/acme/boss.md'));
+    const loaded = await loadOrg(join(tree.dir, 'agents/acme'));
+    expect(errors(loaded)).toEqual([]);
+    expect(agent(loaded, 'boss').prompt).toContain('Shared text.');
+  });
+
+  it('refuses paths.prompts and paths.escalation that lead outside the project', async () => {
+    const loaded = await load({
+      ...smallOrg,
+      'agents/acme/org.yaml': `${orgYaml}\npaths:\n  prompts: /\n  escalation: ../../../..`,
+    });
+    const outside = errors(loaded).filter((entry) => entry.code === 'paths-outside');
+    expect(outside.map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/^paths\.prompts: '\/' leads outside the org's project/),
+      expect.stringMatching(/^paths\.escalation: '\.\.\/\.\.\/\.\.\/\.\.' leads outside/),
+    ]);
   });
 });
 
