@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { exportClaudeCode, orgPathFrom } from '../org/export-claude-code.js';
+import { exportClaudeCode, exportedMarker, orgPathFrom } from '../org/export-claude-code.js';
+import { cadreServerName } from '../org/subagent-to-agent.js';
 import { orgPathOrBundled } from './bundled-orgs.js';
 import { loadValidOrgs } from './load-valid-orgs.js';
 import type { CommandOutput } from './output.js';
@@ -11,6 +12,8 @@ import type { CommandOutput } from './output.js';
 export interface ExportOptions {
   out: string;
   mcpJson?: string;
+  /** Replace files an export did not write (never through links). */
+  force?: boolean;
 }
 
 /** The CLI script of this cadre, so `.mcp.json` starts exactly the cadre that exported. */
@@ -37,16 +40,93 @@ export async function runExportClaudeCode(
     command: 'node',
     args: [cliScript, 'mcp', '--org', orgPathFrom(dirname(mcpJson), org.dir), '--tools'],
   };
-  const files = await exportClaudeCode(org, server, relative(out, mcpJson));
-  for (const file of files) {
-    const path = resolve(out, file.path);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.text);
+  const exported = await exportClaudeCode(org, server, relative(out, mcpJson));
+  const planned = exported.map((file) => ({ path: resolve(out, file.path), text: file.text }));
+  // Everything is checked before anything is written: a refusal leaves the folder as it was.
+  const problems: string[] = [];
+  for (const file of planned) {
+    const problem =
+      (await linkOnTheWay(out, file.path)) ??
+      (file.path === mcpJson
+        ? await mergeMcpJson(file, cadreServerName)
+        : await replaceable(file.path, options.force === true));
+    if (problem) problems.push(`${relative(process.cwd(), file.path)}: ${problem}`);
+  }
+  if (problems.length > 0) {
+    output.error(
+      `cadre export: nothing was written:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+    );
+    return 1;
+  }
+  for (const file of planned) {
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.text);
   }
   output.out(
     `exported org '${org.name}': ${org.agents.length} agents to ${join(relative(process.cwd(), out) || '.', 'agents')}, MCP config ${relative(process.cwd(), mcpJson)}`,
   );
   return 0;
+}
+
+/** Why `path` cannot be written without following a link, if it cannot: `out` or a folder below it, or the file, is one. */
+async function linkOnTheWay(out: string, path: string): Promise<string | undefined> {
+  const steps = relative(out, path).split(sep);
+  for (let depth = 0; depth <= steps.length; depth += 1) {
+    const step = depth === 0 ? out : join(out, ...steps.slice(0, depth));
+    const info = await lstat(step).catch(() => undefined);
+    if (info === undefined) return undefined;
+    if (info.isSymbolicLink()) {
+      return `${depth === 0 ? 'the --out folder' : relative(process.cwd(), step)} is a symbolic link; an export never writes through links: remove it or choose another --out`;
+    }
+    if (depth < steps.length && !info.isDirectory()) {
+      return `${relative(process.cwd(), step)} is a file, not a folder: choose another --out`;
+    }
+  }
+  return undefined;
+}
+
+/** Why an existing file may not be replaced, if it may not: only what an export wrote is, unless forced. */
+async function replaceable(path: string, force: boolean): Promise<string | undefined> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info === undefined) return undefined;
+  if (!info.isFile()) return 'exists and is not a file';
+  if (force) return undefined;
+  const text = await readFile(path, 'utf8');
+  return text.includes(exportedMarker)
+    ? undefined
+    : 'exists and was not written by cadre export; move it away, or pass --force to replace it';
+}
+
+/**
+ * Puts cadre's server into an existing `.mcp.json` (its other servers and keys stay); the file's
+ * text becomes the merged JSON. Why it cannot, if it cannot.
+ */
+async function mergeMcpJson(
+  file: { path: string; text: string },
+  name: string,
+): Promise<string | undefined> {
+  const info = await lstat(file.path).catch(() => undefined);
+  if (info === undefined) return undefined;
+  if (!info.isFile()) return 'exists and is not a file';
+  let existing: unknown;
+  try {
+    existing = JSON.parse(await readFile(file.path, 'utf8'));
+  } catch (error) {
+    return `is not valid JSON (${error instanceof Error ? error.message : String(error)}): fix or remove it, and export again`;
+  }
+  if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) {
+    return 'is not a JSON object: fix or remove it, and export again';
+  }
+  const ours = (JSON.parse(file.text) as { mcpServers: Record<string, unknown> }).mcpServers[name];
+  const current = existing as { mcpServers?: unknown };
+  const servers =
+    current.mcpServers !== null &&
+    typeof current.mcpServers === 'object' &&
+    !Array.isArray(current.mcpServers)
+      ? current.mcpServers
+      : {};
+  file.text = `${JSON.stringify({ ...current, mcpServers: { ...servers, [name]: ours } }, null, 2)}\n`;
+  return undefined;
 }
 
 /** Registers `cadre export claude-code [dir] --out <dir>`. */
@@ -68,7 +148,11 @@ export function registerExport(
     )
     .option(
       '--mcp-json <file>',
-      'where to write the MCP config (default: <out>/.mcp.json; Claude Code reads ./.mcp.json)',
+      'where to write the MCP config (default: <out>/.mcp.json; Claude Code reads ./.mcp.json); an existing one keeps its other servers',
+    )
+    .option(
+      '--force',
+      'replace agent and rule files that an export did not write (never through symbolic links)',
     )
     .addHelpText(
       'after',

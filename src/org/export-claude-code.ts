@@ -67,6 +67,9 @@ function actingForSection(agent: AgentDefinition): string {
     .join(', ')}, so it runs at your grants.\n\n`;
 }
 
+/** The words every exported file (but `.mcp.json`, which is merged) carries: an export replaces only such files. */
+export const exportedMarker = 'Written by `cadre export claude-code`';
+
 function subagentFile(org: OrgDefinition, agent: AgentDefinition): string {
   const frontmatter: Record<string, string> = {
     name: agent.id,
@@ -79,7 +82,7 @@ function subagentFile(org: OrgDefinition, agent: AgentDefinition): string {
     orgContextEnd,
     `${actingForSection(agent)}${orgContextEnd}`,
   );
-  return `---\n${stringify(frontmatter, { lineWidth: 0 })}---\n\n${prompt}`;
+  return `---\n# ${exportedMarker} from ${org.name}.\n${stringify(frontmatter, { lineWidth: 0 })}---\n\n${prompt}`;
 }
 
 function placementOf(agent: AgentDefinition): MemberPlacement {
@@ -110,7 +113,7 @@ function personFile(agent: AgentDefinition): string {
     prompt: { text: agent.prompt.trim() || `${agent.name} is a person; cadre asks them.` },
   };
   if (agent.model !== undefined) file.model = agent.model;
-  return `# Written by \`cadre export claude-code\`: a person fills this place (human: true), so it is no Claude Code subagent.\n${stringify(file, { lineWidth: 0 })}`;
+  return `# ${exportedMarker}: a person fills this place (human: true), so it is no Claude Code subagent.\n${stringify(file, { lineWidth: 0 })}`;
 }
 
 function orgFileOf(org: OrgDefinition): OrgFile {
@@ -145,13 +148,16 @@ export async function exportClaudeCode(
       ? { path: `agents/${agent.id}.yaml`, text: personFile(agent) }
       : { path: `agents/${agent.id}.md`, text: subagentFile(org, agent) },
   );
-  const header = `# Written by \`cadre export claude-code\` from ${org.name}: the places in the org of the agents/*.md files.\n`;
+  const header = `# ${exportedMarker} from ${org.name}: the places in the org of the agents/*.md files.\n`;
   files.push({
     path: 'agents/org.yaml',
     text: header + stringify(orgFileOf(org), { lineWidth: 0 }),
   });
   for (const [name, file] of Object.entries(org.rule_set_files)) {
-    files.push({ path: `escalation/${name}.yaml`, text: await readFile(resolve(file), 'utf8') });
+    files.push({
+      path: `escalation/${name}.yaml`,
+      text: `# ${exportedMarker} from ${org.name}: rule set ${name}, as written.\n${await readFile(resolve(file), 'utf8')}`,
+    });
   }
   const config = {
     mcpServers: { [cadreServerName]: { command: server.command, args: server.args } },

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,59 @@ describe('cadre export claude-code', () => {
     const validated = await runCli(['validate', join(out, 'agents')]);
     expect(validated.code).toBe(0);
     expect(validated.stdout).toMatch(/^valid: org 'heir'.*4 agents, 0 errors, 0 warnings$/m);
+  });
+
+  it('exports again over its own files, keeps other MCP servers, and refuses links and foreign files', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cadre-e2e-'));
+    temporary.push(out);
+    await writeFile(
+      join(out, '.mcp.json'),
+      JSON.stringify({ mcpServers: { github: { command: 'gh-mcp' } }, other: 1 }),
+    );
+    expect((await runCli(['export', 'claude-code', 'agents/heir', '--out', out])).code).toBe(0);
+    const merged = JSON.parse(await readFile(join(out, '.mcp.json'), 'utf8')) as {
+      mcpServers: Record<string, unknown>;
+      other: number;
+    };
+    expect(Object.keys(merged.mcpServers).sort()).toEqual(['cadre', 'github']);
+    expect(merged.other).toBe(1);
+    // Its own files are replaced on the next export.
+    expect((await runCli(['export', 'claude-code', 'agents/heir', '--out', out])).code).toBe(0);
+
+    // A hand-written agent file and a link to a file elsewhere are not touched, and nothing is written.
+    const victim = join(out, 'victim.txt');
+    await writeFile(victim, 'keep me');
+    await writeFile(join(out, 'agents/api-specialist.md'), 'my own agent');
+    await rm(join(out, 'agents/database-specialist.md'));
+    await symlink(victim, join(out, 'agents/database-specialist.md'));
+    const refused = await runCli(['export', 'claude-code', 'agents/heir', '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('nothing was written');
+    expect(refused.stderr).toMatch(
+      /api-specialist\.md: exists and was not written by cadre export/,
+    );
+    expect(refused.stderr).toMatch(/database-specialist\.md is a symbolic link/);
+    expect(await readFile(victim, 'utf8')).toBe('keep me');
+    expect(await readFile(join(out, 'agents/api-specialist.md'), 'utf8')).toBe('my own agent');
+
+    // --force replaces the foreign file, never the link.
+    const forced = await runCli(['export', 'claude-code', 'agents/heir', '--out', out, '--force']);
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toMatch(/database-specialist\.md is a symbolic link/);
+    await rm(join(out, 'agents/database-specialist.md'));
+    const replaced = await runCli([
+      'export',
+      'claude-code',
+      'agents/heir',
+      '--out',
+      out,
+      '--force',
+    ]);
+    expect(replaced.code).toBe(0);
+    expect(await readFile(join(out, 'agents/api-specialist.md'), 'utf8')).toContain(
+      'Written by `cadre export claude-code` from heir',
+    );
+    expect(await readFile(victim, 'utf8')).toBe('keep me');
   });
 
   it('the seed 003 file copied unchanged into an org loads with a warning and the id infrastructure-platform', async () => {

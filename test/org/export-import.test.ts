@@ -4,7 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { claudeCodeToolName, exportClaudeCode } from '../../src/org/export-claude-code.js';
+import {
+  claudeCodeToolName,
+  exportClaudeCode,
+  exportedMarker,
+} from '../../src/org/export-claude-code.js';
 import { loadPaths } from '../../src/org/load-paths.js';
 import type { AgentDefinition } from '../../src/org/org-definition.js';
 import { orgContextStart } from '../../src/org/prompt-markers.js';
@@ -132,13 +136,16 @@ describe('export to Claude Code, then import', () => {
     });
   });
 
-  it('copies the rule sets as written, comments included', async () => {
+  it('copies the rule sets as written, comments included, under a line saying who wrote them', async () => {
     const heir = bundled.find((loaded) => loaded.org.name === 'heir')?.org;
     if (!heir) throw new Error('heir is not bundled');
     const files = await exportClaudeCode(heir, { command: 'node', args: [] });
     const rules = files.find((file) => file.path === 'escalation/heir.yaml');
     expect(rules?.text).toBe(
-      await readFile(fileURLToPath(new URL('../../escalation/heir.yaml', import.meta.url)), 'utf8'),
+      `# ${exportedMarker} from heir: rule set heir, as written.\n${await readFile(
+        fileURLToPath(new URL('../../escalation/heir.yaml', import.meta.url)),
+        'utf8',
+      )}`,
     );
   });
 });
