@@ -1,8 +1,9 @@
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { exportClaudeCode, exportedMarker, orgPathFrom } from '../org/export-claude-code.js';
+import { linkOnTheWay } from './link-on-the-way.js';
 import { cadreServerName } from '../org/subagent-to-agent.js';
 import { orgPathOrBundled } from './bundled-orgs.js';
 import { loadValidOrgs } from './load-valid-orgs.js';
@@ -66,23 +67,6 @@ export async function runExportClaudeCode(
     `exported org '${org.name}': ${org.agents.length} agents to ${join(relative(process.cwd(), out) || '.', 'agents')}, MCP config ${relative(process.cwd(), mcpJson)}`,
   );
   return 0;
-}
-
-/** Why `path` cannot be written without following a link, if it cannot: `out` or a folder below it, or the file, is one. */
-async function linkOnTheWay(out: string, path: string): Promise<string | undefined> {
-  const steps = relative(out, path).split(sep);
-  for (let depth = 0; depth <= steps.length; depth += 1) {
-    const step = depth === 0 ? out : join(out, ...steps.slice(0, depth));
-    const info = await lstat(step).catch(() => undefined);
-    if (info === undefined) return undefined;
-    if (info.isSymbolicLink()) {
-      return `${depth === 0 ? 'the --out folder' : relative(process.cwd(), step)} is a symbolic link; an export never writes through links: remove it or choose another --out`;
-    }
-    if (depth < steps.length && !info.isDirectory()) {
-      return `${relative(process.cwd(), step)} is a file, not a folder: choose another --out`;
-    }
-  }
-  return undefined;
 }
 
 /** Why an existing file may not be replaced, if it may not: only what an export wrote is, unless forced. */

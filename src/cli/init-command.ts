@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hasErrors } from '../org/diagnostic.js';
 import { bundledOrgs, cadrePackageRoot } from './bundled-orgs.js';
 import { checkOrgs } from './check-orgs.js';
+import { linkOnTheWay } from './link-on-the-way.js';
 import type { CommandOutput } from './output.js';
 
 /** Every file under `dir`, as paths relative to `base`. */
@@ -55,19 +56,39 @@ export async function runInit(
   }
   const target = resolve(options.dir);
   const files = await orgFiles(name, orgPath);
-  const existing = files.filter((file) => existsSync(join(target, file)));
-  if (existing.length > 0) {
-    const shown = existing.slice(0, 5).map((file) => join(options.dir, file));
+  // A link (even one to nothing) counts as a file in the way, and no folder on the way may be
+  // a link or a file: nothing is written through links.
+  const inTheWay: string[] = [];
+  for (const file of files) {
+    const path = join(target, file);
+    const problem =
+      (await linkOnTheWay(target, path)) ??
+      ((await lstat(path).catch(() => undefined)) === undefined ? undefined : 'exists already');
+    if (problem !== undefined) inTheWay.push(`${join(options.dir, file)}: ${problem}`);
+  }
+  if (inTheWay.length > 0) {
     output.error(
-      `cadre init: ${existing.length} of the ${files.length} files of org '${name}' exist already in ${target}, so nothing was written: ${shown.join(', ')}${existing.length > shown.length ? ', …' : ''}`,
+      `cadre init: ${inTheWay.length} of the ${files.length} files of org '${name}' cannot be written in ${target}, so nothing was written:`,
     );
+    for (const line of inTheWay.slice(0, 5)) output.error(`  ${line}`);
+    if (inTheWay.length > 5) output.error(`  … and ${inTheWay.length - 5} more`);
     output.error('  give another folder with --dir, or move those files away first');
     return 1;
   }
   const packageRoot = cadrePackageRoot();
-  for (const file of files) {
-    await mkdir(dirname(join(target, file)), { recursive: true });
-    await cp(join(packageRoot, file), join(target, file), { errorOnExist: true, force: false });
+  try {
+    for (const file of files) {
+      await mkdir(dirname(join(target, file)), { recursive: true });
+      await cp(join(packageRoot, file), join(target, file), { errorOnExist: true, force: false });
+    }
+  } catch (error) {
+    output.error(
+      `cadre init: copying into ${target} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    output.error(
+      '  check that the folder is writable, then remove what was copied and run init again',
+    );
+    return 1;
   }
   const copied = relative(process.cwd(), join(target, orgPath)) || orgPath;
   const [check] = await checkOrgs([join(target, orgPath)]);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,11 +74,35 @@ describe('the orgs that come with cadre, from a project that has none', () => {
   it('refuses to copy over files that exist, and writes nothing', async () => {
     const again = await runCli(['init', 'esa'], project);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("cadre init: 35 of the 35 files of org 'esa' exist already in");
+    expect(again.stderr).toContain(
+      "cadre init: 35 of the 35 files of org 'esa' cannot be written in",
+    );
     expect(again.stderr).toContain('nothing was written');
+    expect(again.stderr).toMatch(/agents\/esa\/\S+: exists already/);
     expect(await readFile(join(project, 'agents/esa/layer-1.yaml'), 'utf8')).toContain(
       'name: Our Database Layer',
     );
+  });
+
+  it('counts a dangling link as a file in the way, and never writes through a linked folder', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'cadre-elsewhere-'));
+    const target = await mkdtemp(join(tmpdir(), 'cadre-linked-'));
+    try {
+      await mkdir(join(target, 'agents/esa'), { recursive: true });
+      await symlink(join(elsewhere, 'missing.yaml'), join(target, 'agents/esa/org.yaml'));
+      await symlink(elsewhere, join(target, 'prompts'));
+      const refused = await runCli(['init', 'esa', '--dir', target], project);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('nothing was written');
+      expect(refused.stderr).toMatch(/agents\/esa\/org\.yaml: .*symbolic link/);
+      expect(refused.stderr).toMatch(/prompts is a symbolic link/);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      expect(await readdir(elsewhere)).toEqual([]);
+      expect(await readdir(join(target, 'agents/esa'))).toEqual(['org.yaml']);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+      await rm(target, { recursive: true, force: true });
+    }
   });
 
   it('copies into another folder with --dir, and names the orgs it has for an unknown one', async () => {
