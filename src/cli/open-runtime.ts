@@ -106,9 +106,19 @@ export async function openRuntime(
       await bus.close();
       await toolHost.close();
       await store.close();
-      if (rehearsalLog && chosen.requestLog)
-        await writeFile(rehearsalLog, `${JSON.stringify(chosen.requestLog(), null, 2)}\n`);
-      await chosen.close();
+      try {
+        if (rehearsalLog && chosen.requestLog)
+          await writeFile(rehearsalLog, `${JSON.stringify(chosen.requestLog(), null, 2)}\n`);
+      } catch (error) {
+        throw new CadreError({
+          code: 'rehearsal-log-unwritable',
+          message: `cannot write the rehearsal log to ${rehearsalLog}: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'give --rehearsal-log a file path in a folder that exists and is writable',
+        });
+      } finally {
+        // The fake Messages API server stops whatever happened above.
+        await chosen.close();
+      }
     },
   };
 }

@@ -87,6 +87,18 @@ describe('cadre run', () => {
     );
   });
 
+  it('says so and ends (exit 1) when the rehearsal log cannot be written, instead of hanging', async () => {
+    const dir = await tempDir();
+    const result = await runCli(
+      ['run', '--model', 'rehearsal', '--org', 'agents/heir', '--rehearsal-log', dir, 'go'],
+      undefined,
+      noKey,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot write the rehearsal log to ${dir}: EISDIR`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('says what to set when there is no API key and no --model', async () => {
     const result = await runCli(['run', '--org', 'agents/esa', 'hello'], undefined, noKey);
     expect(result.code).toBe(1);
