@@ -96,7 +96,7 @@ export function waitRuleMatches(
 /** The rule set an agent works under, if loaded. */
 export function ruleSetOf(org: OrgDefinition, agent: AgentDefinition): RuleSet | undefined {
   const name = ruleSetNameOf(org, agent);
-  return name ? org.rule_sets[name] : undefined;
+  return name && Object.hasOwn(org.rule_sets, name) ? org.rule_sets[name] : undefined;
 }
 
 /**

@@ -110,7 +110,9 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
             ? (source.value as { targets?: unknown }).targets
             : undefined;
         if (written !== null && typeof written === 'object') {
-          locators.brokenTargets = Object.keys(written).filter((name) => !(name in org.targets));
+          locators.brokenTargets = Object.keys(written).filter(
+            (name) => !Object.hasOwn(org.targets, name),
+          );
         }
       }
     }
@@ -161,7 +163,7 @@ export async function loadOrg(folder: string): Promise<LoadedOrg> {
       const parsed = parseSubagentFile(display(path), text.text);
       diagnostics.push(...parsed.diagnostics);
       if (!parsed.id || !parsed.frontmatter) continue;
-      const member = members[parsed.id];
+      const member = Object.hasOwn(members, parsed.id) ? members[parsed.id] : undefined;
       if (member) usedMembers.add(parsed.id);
       const converted = subagentToAgent(
         { ...parsed, id: parsed.id, frontmatter: parsed.frontmatter },

@@ -38,7 +38,9 @@ export function classifyDeclaredTool(
   if (mcp) {
     const [, server = '', tool = ''] = mcp;
     if (server === cadreServerName) return { kind: 'cadre', name: tool };
-    if (org.mcp_servers[server]) return { kind: 'server', tool: `${server}/${tool}` };
+    // Own keys only: a server named like an Object.prototype member (constructor) is not there.
+    if (Object.hasOwn(org.mcp_servers, server))
+      return { kind: 'server', tool: `${server}/${tool}` };
   }
   return { kind: 'external' };
 }

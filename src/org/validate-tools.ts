@@ -41,7 +41,9 @@ export function validateTools(context: ValidationContext): Diagnostic[] {
           (name) => org.targets[name]?.kind === builtin.targetKind,
         );
         if (use.target !== undefined) {
-          const target = org.targets[use.target];
+          const target = Object.hasOwn(org.targets, use.target)
+            ? org.targets[use.target]
+            : undefined;
           if (!target) {
             found.push(
               diagnostic(
@@ -105,7 +107,9 @@ export function validateTools(context: ValidationContext): Diagnostic[] {
         return;
       }
       const [server = '', tool] = use.tool.split('/');
-      const configured = org.mcp_servers[server];
+      const configured = Object.hasOwn(org.mcp_servers, server)
+        ? org.mcp_servers[server]
+        : undefined;
       if (!configured) {
         found.push(
           diagnostic(

@@ -172,6 +172,27 @@ describe('files a shared org may not read', () => {
   });
 });
 
+describe('names that Object.prototype also has', () => {
+  it('finds no MCP server, target or member called constructor or toString that the org lacks', async () => {
+    const loaded = await load({
+      ...smallOrg,
+      'agents/acme/chief-1.yaml':
+        'id: chief-1\nname: Chief One\nrole: chief\nreports_to: boss\ndescription: Runs data.\nprompt: { text: You run data. }\ntools: [constructor, { tool: psql, target: toString }]\n',
+      'agents/acme/constructor.md': '---\nname: constructor\ndescription: A helper.\n---\nHelp.\n',
+    });
+    const messages = errors(loaded).map((entry) => `${entry.code}: ${entry.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/constructor/),
+        expect.stringMatching(/toString/),
+        expect.stringMatching(
+          /^member-missing: agent 'constructor' \(a Claude Code file\) has no place/,
+        ),
+      ]),
+    );
+  });
+});
+
 describe('Claude Code subagent files in an org', () => {
   const member = [
     'members:',
