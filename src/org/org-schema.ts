@@ -22,7 +22,13 @@ export const McpServer = z
     command: z.string().min(1).optional(),
     args: z.array(z.string()).optional(),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), EnvReference).optional(),
-    url: z.url({ error: 'url must be an http(s) URL' }).optional(),
+    url: z
+      .url({ error: 'url must be an http(s) URL' })
+      .refine((url) => new URL(url).password === '' && new URL(url).username === '', {
+        error:
+          'the url holds credentials (user:password@); an MCP server over HTTP cannot take them in its URL, and they do not belong in a file',
+      })
+      .optional(),
     description: z.string().optional(),
     /** The tools it serves, so validation can check agents' references before it runs. */
     tools: z

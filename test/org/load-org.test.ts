@@ -172,6 +172,19 @@ describe('files a shared org may not read', () => {
   });
 });
 
+describe('MCP servers over HTTP', () => {
+  it('refuses credentials in an MCP server url', async () => {
+    const loaded = await load({
+      ...smallOrg,
+      'agents/acme/org.yaml': `${orgYaml}\nmcp_servers:\n  web: { url: 'https://bob:PW@mcp.example/mcp', tools: [search] }`,
+    });
+    expect(errors(loaded).map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/mcp_servers\.web\.url: the url holds credentials/),
+    ]);
+    expect(JSON.stringify(loaded.diagnostics)).not.toContain('PW@');
+  });
+});
+
 describe('names that Object.prototype also has', () => {
   it('finds no MCP server, target or member called constructor or toString that the org lacks', async () => {
     const loaded = await load({
