@@ -15,18 +15,23 @@ export interface TargetFacts {
   scale: number | undefined;
 }
 
+/** A pg client for one short look at the target, bounded in time. */
+function targetClient(url: string, timeoutMs: number): pg.Client {
+  return new pg.Client({
+    connectionString: postgresUrlWithUser(url),
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    application_name: 'cadre-pgbench',
+  });
+}
+
 /**
  * Connects to the target once (through pg) to check that it is reachable, and reads the role,
  * the server version and whether the pgbench tables exist. Throws a redacted CadreError when
  * it cannot connect.
  */
 export async function probeTarget(url: string, timeoutMs: number): Promise<TargetFacts> {
-  const client = new pg.Client({
-    connectionString: postgresUrlWithUser(url),
-    connectionTimeoutMillis: timeoutMs,
-    statement_timeout: timeoutMs,
-    application_name: 'cadre-pgbench',
-  });
+  const client = targetClient(url, timeoutMs);
   try {
     await client.connect();
     const result = await client.query<{
@@ -89,12 +94,7 @@ export async function connectionHeadroom(
   url: string,
   timeoutMs: number,
 ): Promise<ConnectionHeadroom> {
-  const client = new pg.Client({
-    connectionString: postgresUrlWithUser(url),
-    connectionTimeoutMillis: timeoutMs,
-    statement_timeout: timeoutMs,
-    application_name: 'cadre-pgbench',
-  });
+  const client = targetClient(url, timeoutMs);
   try {
     await client.connect();
     const result = await client.query<{ max: number; reserved: number; in_use: number }>(
