@@ -8,6 +8,9 @@ import { validationContext } from './validation-context.js';
 
 export { allowedManagerRoles } from './validate-hierarchy.js';
 
+/** Agent ids that cadre's files take: org (org.yaml) and readme (README.md). */
+const reservedIds = new Set(['org', 'readme']);
+
 /**
  * Cross-reference checks of a loaded org: ids, the root, the reporting lines, peers, tools and
  * targets, metrics and the rule sets' references. Returns every problem found.
@@ -20,6 +23,21 @@ export function validateOrg(org: OrgDefinition, locators: OrgLocators): Diagnost
     ...validateTools(context),
     ...validateRuleSets(context),
   );
+  // Ids that name cadre's own files: an export writes agents/org.yaml, and a loader skips
+  // README.md, so such an agent would not come back.
+  org.agents.forEach((agent, index) => {
+    if (reservedIds.has(agent.id)) {
+      found.push(
+        diagnostic(
+          'error',
+          'id-reserved',
+          locateAgent(index)([agent.source.format === 'yaml' ? 'id' : 'name']),
+          `the id '${agent.id}' is reserved: agents/org.yaml and README.md are not agents, so an export of '${agent.id}' would not load back`,
+          `choose another id, such as ${agent.id}-agent`,
+        ),
+      );
+    }
+  });
   // Prompts are never empty.
   org.agents.forEach((agent, index) => {
     if (agent.prompt.trim() === '' && agent.source.format === 'claude-code') {

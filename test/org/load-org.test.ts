@@ -172,6 +172,19 @@ describe('files a shared org may not read', () => {
   });
 });
 
+describe('reserved ids', () => {
+  it('refuses an agent named org or readme, which an export could not bring back', async () => {
+    const loaded = await load({
+      ...smallOrg,
+      'agents/acme/domain-2.yaml':
+        'id: readme\nname: Domain Two\nrole: domain\nreports_to: chief-1\ndescription: Runs the front.\nprompt: { text: You run the front. }\n',
+    });
+    expect(errors(loaded).map((entry) => `${entry.code}: ${entry.message}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^id-reserved: the id 'readme' is reserved/)]),
+    );
+  });
+});
+
 describe('MCP servers over HTTP', () => {
   it('refuses credentials in an MCP server url', async () => {
     const loaded = await load({
