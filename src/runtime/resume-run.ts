@@ -13,6 +13,9 @@ import { userAgentId } from './runtime-types.js';
 import { sessionFromRecord } from './session-record.js';
 import type { SessionState } from './session.js';
 import { answer, continueIfComplete, finalText, runTurn } from './session-turn.js';
+import { builtinTool, toolNameSeparator } from '../org/tool-catalog.js';
+import { isOrgTool } from './org-tools.js';
+import { recordResult } from './session.js';
 import { callTool } from './tool-call.js';
 
 /**
@@ -150,6 +153,52 @@ function watchAgain(kernel: Kernel, requests: readonly OpenRequestRecord[]): Ope
   return watched;
 }
 
+/** What the run's events say of its tool calls, by tool use id: started, and how it ended. */
+async function recordedCalls(
+  kernel: Kernel,
+  runId: string,
+): Promise<Map<string, { started: boolean; end?: { output: string; isError: boolean } }>> {
+  const calls = new Map<string, { started: boolean; end?: { output: string; isError: boolean } }>();
+  for (const event of await kernel.store.events(runId)) {
+    if (event.type === 'tool-call-start') {
+      calls.set(event.toolUseId, { ...calls.get(event.toolUseId), started: true });
+    } else if (event.type === 'tool-call-end') {
+      calls.set(event.toolUseId, {
+        started: true,
+        end: { output: event.output, isError: event.isError },
+      });
+    }
+  }
+  return calls;
+}
+
+/**
+ * Whether a call that started before the stop may simply be made again: org tools (their
+ * messages carry the same ids, so a second send is the same message), built-in operations that
+ * never write, and built-in tools the agent holds at the read grant (the server refuses every
+ * write). Anything else (execute, a command at the write grant, an org's own server) may have
+ * written.
+ */
+function safeToRepeat(session: SessionState, toolName: string): boolean {
+  if (isOrgTool(toolName)) return true;
+  const [tool = '', operation = ''] = toolName.split(toolNameSeparator);
+  if (!builtinTool(tool)) return false;
+  if (readOnlyOperations[tool]?.includes(operation)) return true;
+  const held = session.agent.tools.filter((use) => use.tool === tool);
+  return held.length > 0 && held.every((use) => use.grant === 'read');
+}
+
+/** Built-in operations that never write, at any grant (psql's run in read-only transactions). */
+const readOnlyOperations: Record<string, readonly string[]> = {
+  psql: ['query', 'explain', 'describe', 'health'],
+  'redis-cli': ['info', 'slowlog', 'latency', 'memory', 'bigkeys'],
+};
+
+/** The result of a call whose outcome nobody knows. */
+function outcomeUnknown(toolName: string): string {
+  return `the outcome of this ${toolName} call is unknown: cadre stopped while it ran, so it may or may not have taken effect. It was not run again; check what it would have changed before you repeat it.`;
+}
+
 /** Takes a session on from its checkpoint. */
 async function continueSession(
   kernel: Kernel,
@@ -172,7 +221,23 @@ async function continueSession(
     }
     const sent = new Set([...session.open.values()].map((open) => open.toolUseId));
     const missing = uses.filter((use) => !session.results.has(use.id) && !sent.has(use.id));
-    await Promise.all(missing.map((use) => callTool(kernel, run, session, use)));
+    const recorded = missing.length > 0 ? await recordedCalls(kernel, run.runId) : new Map();
+    await Promise.all(
+      missing.map((use) => {
+        const known = recorded.get(use.id);
+        // Finished before the stop: its recorded result stands; the call is not made again.
+        if (known?.end) {
+          recordResult(session, use.id, known.end.output, known.end.isError);
+          return undefined;
+        }
+        // Started but not finished: run again only what cannot write.
+        if (known?.started && !safeToRepeat(session, use.name)) {
+          recordResult(session, use.id, outcomeUnknown(use.name), true);
+          return undefined;
+        }
+        return callTool(kernel, run, session, use);
+      }),
+    );
     await continueIfComplete(kernel, run, session);
   } catch (error) {
     kernel.endRun(run, { status: 'failed', error: String(error) });

@@ -268,6 +268,9 @@ export async function continueIfComplete(
     return;
   }
   if (session.status !== 'running' && session.status !== 'waiting') return;
+  // Nothing to hand back: another path (a redelivered answer and a resume's continuation both
+  // land here) has already handed the results back and taken the next turn.
+  if (session.toolOrder.length === 0) return;
   const results = session.toolOrder.map(
     (id) =>
       session.results.get(id) ?? {

@@ -1,0 +1,176 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryBus } from '../../src/a2a/memory-bus.js';
+import type { ToolHost } from '../../src/mcp/tool-host.js';
+import type { ModelRequest } from '../../src/model/model.js';
+import { ScriptedModel, toolResultsOf } from '../../src/model/scripted-model.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { loadTestOrg } from '../helpers/test-org.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A tool host whose tools exist and whose calls are counted; `hang` makes every call wait for ever. */
+function countingHost(tool: string, hang: boolean): ToolHost & { calls: number } {
+  const host = {
+    calls: 0,
+    toolsFor: async () => [
+      { name: tool, description: 'a database tool', input_schema: { type: 'object' as const } },
+    ],
+    call: () => {
+      host.calls += 1;
+      return hang
+        ? new Promise<never>(() => undefined)
+        : Promise.resolve({ content: 'ran', isError: false, bytes: 3 });
+    },
+    close: async () => undefined,
+  };
+  return host;
+}
+
+/**
+ * Starts a run whose one agent calls `tool` once (the call never returns, as when the process
+ * dies during it), waits until the store holds the call's start, then resumes the run in a
+ * second runtime on the same store, as `cadre resume` does after a crash.
+ */
+async function crashDuringCall(tool: string, grant: 'read' | 'write') {
+  const folder = await mkdtemp(join(tmpdir(), 'cadre-resume-'));
+  const { org, remove } = await loadTestOrg(
+    [{ id: 'ceo', role: 'ceo', extra: [`tools: [{ tool: psql, grant: ${grant} }]`] }],
+    ['targets:', '  main: { kind: postgres, url: env:DATABASE_URL, access: write }'],
+  );
+  cleanups.push(remove, () => rm(folder, { recursive: true, force: true }));
+  const seen: ModelRequest[] = [];
+  const decide = (request: ModelRequest) => {
+    seen.push(request);
+    const results = toolResultsOf(request);
+    return results.length > 0
+      ? { text: `after: ${results.join(' | ')}` }
+      : { tools: [{ name: tool, input: { sql: 'INSERT INTO marks VALUES (1)' } }] };
+  };
+  const file = join(folder, 'state.db');
+  const firstStore = await openSqliteStore(file);
+  const first = createRuntime({
+    org,
+    model: new ScriptedModel(decide),
+    bus: createMemoryBus(),
+    store: firstStore,
+    toolHost: countingHost(tool, true),
+  });
+  const handle = first.run('go');
+  for (let waited = 0; ; waited += 20) {
+    const events = await firstStore.events(handle.runId);
+    if (events.some((event) => event.type === 'tool-call-start')) break;
+    if (waited > 5000) throw new Error('the tool call never started');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // The first process is gone: nothing of it runs on (its hanging call stays hanging).
+  const secondStore = await openSqliteStore(file);
+  const host = countingHost(tool, false);
+  const second = createRuntime({
+    org,
+    model: new ScriptedModel(decide),
+    bus: createMemoryBus(),
+    store: secondStore,
+    toolHost: host,
+  });
+  cleanups.push(
+    () => second.close(),
+    () => secondStore.close(),
+  );
+  const result = await (await second.resume(handle.runId)).result;
+  return { result, host, seen };
+}
+
+describe('resuming a run whose process died while one of two calls ran', () => {
+  it('keeps the recorded result of the call that had finished, and does not make it again', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'cadre-resume-'));
+    const { org, remove } = await loadTestOrg(
+      [{ id: 'ceo', role: 'ceo', extra: ['tools: [{ tool: psql, grant: write }]'] }],
+      ['targets:', '  main: { kind: postgres, url: env:DATABASE_URL, access: write }'],
+    );
+    cleanups.push(remove, () => rm(folder, { recursive: true, force: true }));
+    const decide = (request: ModelRequest) => {
+      const results = toolResultsOf(request);
+      return results.length > 0
+        ? { text: `after: ${results.join(' | ')}` }
+        : {
+            tools: [
+              { name: 'psql__execute', input: { sql: 'INSERT INTO marks VALUES (1)' } },
+              { name: 'psql__query', input: { sql: 'SELECT pg_sleep(60)' } },
+            ],
+          };
+    };
+    const calls: string[] = [];
+    const host = (hangOnQuery: boolean): ToolHost => ({
+      toolsFor: async () =>
+        ['psql__execute', 'psql__query'].map((name) => ({
+          name,
+          description: name,
+          input_schema: { type: 'object' as const },
+        })),
+      call: (name) => {
+        calls.push(name);
+        if (name === 'psql__query' && hangOnQuery) return new Promise<never>(() => undefined);
+        return Promise.resolve({ content: `${name} done`, isError: false, bytes: 4 });
+      },
+      close: async () => undefined,
+    });
+    const file = join(folder, 'state.db');
+    const firstStore = await openSqliteStore(file);
+    const first = createRuntime({
+      org,
+      model: new ScriptedModel(decide),
+      bus: createMemoryBus(),
+      store: firstStore,
+      toolHost: host(true),
+    });
+    const handle = first.run('go');
+    for (let waited = 0; ; waited += 20) {
+      const events = await firstStore.events(handle.runId);
+      if (events.some((event) => event.type === 'tool-call-end')) break;
+      if (waited > 5000) throw new Error('the write never finished');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const secondStore = await openSqliteStore(file);
+    const second = createRuntime({
+      org,
+      model: new ScriptedModel(decide),
+      bus: createMemoryBus(),
+      store: secondStore,
+      toolHost: host(false),
+    });
+    cleanups.push(
+      () => second.close(),
+      () => secondStore.close(),
+    );
+    const result = await (await second.resume(handle.runId)).result;
+    expect(result.status).toBe('completed');
+    // The write ran once, before the stop; the read ran again after it.
+    expect(calls.filter((name) => name === 'psql__execute')).toHaveLength(1);
+    expect(calls.filter((name) => name === 'psql__query')).toHaveLength(2);
+    expect(result.answer).toBe('after: psql__execute done | psql__query done');
+  });
+});
+
+describe('resuming a run whose process died during a tool call', () => {
+  it('does not run a write again: the model is told its outcome is unknown', async () => {
+    const { result, host } = await crashDuringCall('psql__execute', 'write');
+    expect(result.status).toBe('completed');
+    expect(host.calls).toBe(0);
+    expect(result.answer).toContain('the outcome of this psql__execute call is unknown');
+    expect(result.answer).toContain('It was not run again');
+  });
+
+  it('runs a call at the read grant again, since it cannot have written', async () => {
+    const { result, host } = await crashDuringCall('psql__query', 'read');
+    expect(result.status).toBe('completed');
+    expect(host.calls).toBe(1);
+    expect(result.answer).toBe('after: ran');
+  });
+});
