@@ -91,8 +91,10 @@ export async function resumeRun(
 
   // Sessions: a request whose session is on record is handled, however far it got.
   const live: SessionState[] = [];
+  let entrySession: SessionState | undefined;
   for (const sessionRecord of sessionRecords) {
     const session = sessionFromRecord(sessionRecord, (id) => kernel.byId.get(id));
+    if (session.request.messageId === requestId) entrySession = session;
     run.handled.add(session.request.messageId);
     kernel.markHandled(session.request);
     if (session.status !== 'running' && session.status !== 'waiting') continue;
@@ -118,6 +120,40 @@ export async function resumeRun(
   // an answer that was on its way settles its request before a deadline fires for it.
   for (const message of pending) await kernel.bus.send(message);
   for (const session of live) kernel.track(continueSession(kernel, run, session));
+  if (entrySession === undefined && (await kernel.store.getMessage(requestId)) === undefined) {
+    // The process died between storing the run and storing its task: the task goes out now,
+    // with the id it was to have.
+    kernel.track(
+      kernel
+        .send(run, {
+          messageId: requestId,
+          from: userAgentId,
+          to: record.entry,
+          kind: 'task',
+          text: record.task,
+          taskId: kernel.newId(),
+          hop: 0,
+          data: { chain: [record.entry] },
+        })
+        .then(() => undefined),
+    );
+  } else if (
+    entrySession?.status === 'answered' &&
+    !pending.some((message) => message.to === userAgentId)
+  ) {
+    // The entry agent answered, and its reply was handled, but the run's end was not stored
+    // before the process died: the run ends now with that answer.
+    const last = entrySession.messages.at(-1);
+    kernel.endRun(run, {
+      status: 'completed',
+      answer:
+        last === undefined
+          ? '(no answer)'
+          : typeof last.content === 'string'
+            ? last.content
+            : finalText(last.content),
+    });
+  }
   for (const escalation of escalations) {
     const awaited =
       kernel.watched.has(escalation.requestMessageId) ||

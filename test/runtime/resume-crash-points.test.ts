@@ -174,3 +174,55 @@ describe('resuming a run whose process died during a tool call', () => {
     expect(result.answer).toBe('after: ran');
   });
 });
+
+describe('resuming a run whose process died at its edges', () => {
+  async function setUp() {
+    const folder = await mkdtemp(join(tmpdir(), 'cadre-resume-'));
+    const { org, remove } = await loadTestOrg([{ id: 'ceo', role: 'ceo' }]);
+    cleanups.push(remove, () => rm(folder, { recursive: true, force: true }));
+    const store = await openSqliteStore(join(folder, 'state.db'));
+    const runtime = createRuntime({
+      org,
+      model: new ScriptedModel((request) => ({ text: `answer to ${request.agent}` })),
+      bus: createMemoryBus(),
+      store,
+      toolHost: countingHost('unused', false),
+    });
+    cleanups.push(
+      () => runtime.close(),
+      () => store.close(),
+    );
+    return { org, store, runtime };
+  }
+
+  it('sends the task when the run was stored but its task was not', async () => {
+    const { org, store, runtime } = await setUp();
+    await store.saveRun({
+      runId: 'run-early',
+      org: org.name,
+      task: 'go',
+      entry: 'ceo',
+      status: 'running',
+      startedAt: Date.now(),
+      settings: { requestId: 'request-early' },
+    });
+    const result = await (await runtime.resume('run-early')).result;
+    expect(result).toMatchObject({ status: 'completed', answer: 'answer to ceo' });
+    expect((await store.getRun('run-early'))?.status).toBe('completed');
+  });
+
+  it('ends the run with the answer that was handled when the run’s end was not stored', async () => {
+    const { store, runtime } = await setUp();
+    const handle = runtime.run('go');
+    const done = await handle.result;
+    expect(done.status).toBe('completed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const record = await store.getRun(handle.runId);
+    if (!record) throw new Error('no run record');
+    // As if the process died after the reply was handled and before the end was written.
+    await store.saveRun({ ...record, status: 'running' });
+    const resumed = await (await runtime.resume(handle.runId)).result;
+    expect(resumed).toMatchObject({ status: 'completed', answer: 'answer to ceo' });
+    expect((await store.getRun(handle.runId))?.status).toBe('completed');
+  });
+});
