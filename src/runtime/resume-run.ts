@@ -77,6 +77,11 @@ export async function resumeRun(
     store.listEscalations({ runId }),
     store.pendingMessages(runId),
   ]);
+  // Every session is rebuilt before the run is opened: one whose agent this org lacks refuses
+  // the resume here, and the run stays as it was, to be resumed with the right org.
+  const restored = sessionRecords.map((sessionRecord) =>
+    sessionFromRecord(sessionRecord, (id) => kernel.byId.get(id)),
+  );
   const { run, handle } = openRun(kernel, {
     runId,
     entry: record.entry,
@@ -92,8 +97,7 @@ export async function resumeRun(
   // Sessions: a request whose session is on record is handled, however far it got.
   const live: SessionState[] = [];
   let entrySession: SessionState | undefined;
-  for (const sessionRecord of sessionRecords) {
-    const session = sessionFromRecord(sessionRecord, (id) => kernel.byId.get(id));
+  for (const session of restored) {
     if (session.request.messageId === requestId) entrySession = session;
     run.handled.add(session.request.messageId);
     kernel.markHandled(session.request);

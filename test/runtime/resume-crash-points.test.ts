@@ -226,3 +226,71 @@ describe('resuming a run whose process died at its edges', () => {
     expect((await store.getRun(handle.runId))?.status).toBe('completed');
   });
 });
+
+describe('a resume that is refused', () => {
+  it('leaves the run as it was, to be resumed with the right org', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'cadre-resume-'));
+    const full = await loadTestOrg([
+      { id: 'ceo', role: 'ceo' },
+      { id: 'helper', role: 'chief', reports_to: 'ceo' },
+    ]);
+    const smaller = await loadTestOrg([{ id: 'ceo', role: 'ceo' }]);
+    cleanups.push(full.remove, smaller.remove, () => rm(folder, { recursive: true, force: true }));
+    const file = join(folder, 'state.db');
+    // The helper never answers in the first process (it died), so its session is on record.
+    const firstStore = await openSqliteStore(file);
+    const first = createRuntime({
+      org: full.org,
+      model: new ScriptedModel((request) =>
+        request.agent === 'ceo'
+          ? toolResultsOf(request).length > 0
+            ? { text: `ceo: ${toolResultsOf(request).join(' | ')}` }
+            : { tools: [{ name: 'delegate_task', input: { to: 'helper', task: 'help' } }] }
+          : new Promise<never>(() => undefined),
+      ),
+      bus: createMemoryBus(),
+      store: firstStore,
+      toolHost: countingHost('unused', false),
+    });
+    const handle = first.run('go');
+    for (let waited = 0; (await firstStore.sessions(handle.runId)).length < 2; waited += 20) {
+      if (waited > 5000) throw new Error('the helper never started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const answering = new ScriptedModel((request) =>
+      toolResultsOf(request).length > 0
+        ? { text: `ceo: ${toolResultsOf(request).join(' | ')}` }
+        : { text: `${request.agent} helped` },
+    );
+    const wrongStore = await openSqliteStore(file);
+    const wrong = createRuntime({
+      org: smaller.org,
+      model: answering,
+      bus: createMemoryBus(),
+      store: wrongStore,
+      toolHost: countingHost('unused', false),
+    });
+    await expect(wrong.resume(handle.runId)).rejects.toThrow(/which the org no longer has/);
+    await wrong.close();
+    await wrongStore.close();
+    expect((await firstStore.getRun(handle.runId))?.status).toBe('running');
+
+    const rightStore = await openSqliteStore(file);
+    const right = createRuntime({
+      org: full.org,
+      model: answering,
+      bus: createMemoryBus(),
+      store: rightStore,
+      toolHost: countingHost('unused', false),
+    });
+    cleanups.push(
+      () => right.close(),
+      () => rightStore.close(),
+    );
+    const result = await (await right.resume(handle.runId)).result;
+    expect(result).toMatchObject({
+      status: 'completed',
+      answer: 'ceo: Answer from helper: helper helped',
+    });
+  });
+});
