@@ -169,7 +169,12 @@ export function createKernel(options: RuntimeOptions): Kernel {
 
   const track = (promise: Promise<void>) => {
     work.add(promise);
-    void promise.finally(() => work.delete(promise));
+    // Handled here, so that a failed write (a locked or lost store) never ends the process with
+    // an unhandled rejection: the run's own path reports it, and the stored run stays resumable.
+    const forget = () => {
+      work.delete(promise);
+    };
+    promise.then(forget, forget);
   };
 
   const writing = new Map<string, Promise<void>>();

@@ -332,6 +332,31 @@ describe('the runtime', () => {
     expect(stored).toContain('postgres://admin:[redacted]@db.internal:5432/app');
   });
 
+  it('survives a store that refuses its event writes: the run ends, nothing is left unhandled', async () => {
+    const { org, remove } = await loadTestOrg([{ id: 'ceo', role: 'ceo' }]);
+    const store = createMemoryStore({ keepEvents: 'all' });
+    const refusing = Object.assign(Object.create(store) as typeof store, {
+      appendEvents: () => Promise.reject(new Error('SQLITE_BUSY: database is locked')),
+    });
+    const bus = createMemoryBus({ redeliveryDelayMs: 1 });
+    const runtime = createRuntime({
+      org,
+      model: new ScriptedModel(() => ({ text: 'done' })),
+      bus,
+      store: refusing,
+      toolHost: createRehearsalToolHost(),
+    });
+    cleanups.push(
+      remove,
+      () => bus.close(),
+      () => runtime.close(),
+    );
+    const result = await runtime.run('go').result;
+    expect(result).toMatchObject({ status: 'completed', answer: 'done' });
+    // Let the refused writes settle: an unhandled rejection would fail this test file.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+
   it('refuses an unknown entry agent and an empty task before anything runs', async () => {
     const started = await start(hierarchy, () => ({ text: 'x' }));
     expect(() => started.runtime.run('x', { to: 'nobody' })).toThrow(
