@@ -4,16 +4,39 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../src/a2a/memory-bus.js';
 import type { ToolHost } from '../../src/mcp/tool-host.js';
-import type { ModelRequest } from '../../src/model/model.js';
+import type { Model, ModelRequest } from '../../src/model/model.js';
+import type { OrgDefinition } from '../../src/org/org-definition.js';
 import { ScriptedModel, toolResultsOf } from '../../src/model/scripted-model.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
 import { loadTestOrg } from '../helpers/test-org.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** A runtime on the SQLite file `file`, as one `cadre` process would open it. */
+async function processOn(
+  file: string,
+  org: OrgDefinition,
+  model: Model,
+  toolHost: ToolHost,
+): Promise<{ runtime: Runtime; store: Store }> {
+  const store = await openSqliteStore(file);
+  const runtime = createRuntime({ org, model, bus: createMemoryBus(), store, toolHost });
+  return { runtime, store };
+}
+
+/** Waits until `done` holds (polling every 20 ms), or fails naming `what` after 5 s. */
+async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; !(await done()); waited += 20) {
+    if (waited > 5000) throw new Error(`${what} never happened`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** A tool host whose tools exist and whose calls are counted; `hang` makes every call wait for ever. */
 function countingHost(tool: string, hang: boolean): ToolHost & { calls: number } {
@@ -54,36 +77,21 @@ async function crashDuringCall(tool: string, grant: 'read' | 'write') {
       : { tools: [{ name: tool, input: { sql: 'INSERT INTO marks VALUES (1)' } }] };
   };
   const file = join(folder, 'state.db');
-  const firstStore = await openSqliteStore(file);
-  const first = createRuntime({
-    org,
-    model: new ScriptedModel(decide),
-    bus: createMemoryBus(),
-    store: firstStore,
-    toolHost: countingHost(tool, true),
-  });
-  const handle = first.run('go');
-  for (let waited = 0; ; waited += 20) {
-    const events = await firstStore.events(handle.runId);
-    if (events.some((event) => event.type === 'tool-call-start')) break;
-    if (waited > 5000) throw new Error('the tool call never started');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  // The first process is gone: nothing of it runs on (its hanging call stays hanging).
-  const secondStore = await openSqliteStore(file);
-  const host = countingHost(tool, false);
-  const second = createRuntime({
-    org,
-    model: new ScriptedModel(decide),
-    bus: createMemoryBus(),
-    store: secondStore,
-    toolHost: host,
-  });
-  cleanups.push(
-    () => second.close(),
-    () => secondStore.close(),
+  const first = await processOn(file, org, new ScriptedModel(decide), countingHost(tool, true));
+  const handle = first.runtime.run('go');
+  await until(
+    async () =>
+      (await first.store.events(handle.runId)).some((event) => event.type === 'tool-call-start'),
+    'the tool call',
   );
-  const result = await (await second.resume(handle.runId)).result;
+  // The first process is gone: nothing of it runs on (its hanging call stays hanging).
+  const host = countingHost(tool, false);
+  const second = await processOn(file, org, new ScriptedModel(decide), host);
+  cleanups.push(
+    () => second.runtime.close(),
+    () => second.store.close(),
+  );
+  const result = await (await second.runtime.resume(handle.runId)).result;
   return { result, host, seen };
 }
 
@@ -122,34 +130,19 @@ describe('resuming a run whose process died while one of two calls ran', () => {
       close: async () => undefined,
     });
     const file = join(folder, 'state.db');
-    const firstStore = await openSqliteStore(file);
-    const first = createRuntime({
-      org,
-      model: new ScriptedModel(decide),
-      bus: createMemoryBus(),
-      store: firstStore,
-      toolHost: host(true),
-    });
-    const handle = first.run('go');
-    for (let waited = 0; ; waited += 20) {
-      const events = await firstStore.events(handle.runId);
-      if (events.some((event) => event.type === 'tool-call-end')) break;
-      if (waited > 5000) throw new Error('the write never finished');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const secondStore = await openSqliteStore(file);
-    const second = createRuntime({
-      org,
-      model: new ScriptedModel(decide),
-      bus: createMemoryBus(),
-      store: secondStore,
-      toolHost: host(false),
-    });
-    cleanups.push(
-      () => second.close(),
-      () => secondStore.close(),
+    const first = await processOn(file, org, new ScriptedModel(decide), host(true));
+    const handle = first.runtime.run('go');
+    await until(
+      async () =>
+        (await first.store.events(handle.runId)).some((event) => event.type === 'tool-call-end'),
+      'the write',
     );
-    const result = await (await second.resume(handle.runId)).result;
+    const second = await processOn(file, org, new ScriptedModel(decide), host(false));
+    cleanups.push(
+      () => second.runtime.close(),
+      () => second.store.close(),
+    );
+    const result = await (await second.runtime.resume(handle.runId)).result;
     expect(result.status).toBe('completed');
     // The write ran once, before the stop; the read ran again after it.
     expect(calls.filter((name) => name === 'psql__execute')).toHaveLength(1);
@@ -238,56 +231,40 @@ describe('a resume that is refused', () => {
     cleanups.push(full.remove, smaller.remove, () => rm(folder, { recursive: true, force: true }));
     const file = join(folder, 'state.db');
     // The helper never answers in the first process (it died), so its session is on record.
-    const firstStore = await openSqliteStore(file);
-    const first = createRuntime({
-      org: full.org,
-      model: new ScriptedModel((request) =>
+    const first = await processOn(
+      file,
+      full.org,
+      new ScriptedModel((request) =>
         request.agent === 'ceo'
           ? toolResultsOf(request).length > 0
             ? { text: `ceo: ${toolResultsOf(request).join(' | ')}` }
             : { tools: [{ name: 'delegate_task', input: { to: 'helper', task: 'help' } }] }
           : new Promise<never>(() => undefined),
       ),
-      bus: createMemoryBus(),
-      store: firstStore,
-      toolHost: countingHost('unused', false),
-    });
-    const handle = first.run('go');
-    for (let waited = 0; (await firstStore.sessions(handle.runId)).length < 2; waited += 20) {
-      if (waited > 5000) throw new Error('the helper never started');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+      countingHost('unused', false),
+    );
+    const handle = first.runtime.run('go');
+    await until(
+      async () => (await first.store.sessions(handle.runId)).length >= 2,
+      "the helper's session",
+    );
     const answering = new ScriptedModel((request) =>
       toolResultsOf(request).length > 0
         ? { text: `ceo: ${toolResultsOf(request).join(' | ')}` }
         : { text: `${request.agent} helped` },
     );
-    const wrongStore = await openSqliteStore(file);
-    const wrong = createRuntime({
-      org: smaller.org,
-      model: answering,
-      bus: createMemoryBus(),
-      store: wrongStore,
-      toolHost: countingHost('unused', false),
-    });
-    await expect(wrong.resume(handle.runId)).rejects.toThrow(/which the org no longer has/);
-    await wrong.close();
-    await wrongStore.close();
-    expect((await firstStore.getRun(handle.runId))?.status).toBe('running');
+    const wrong = await processOn(file, smaller.org, answering, countingHost('unused', false));
+    await expect(wrong.runtime.resume(handle.runId)).rejects.toThrow(/which the org no longer has/);
+    await wrong.runtime.close();
+    await wrong.store.close();
+    expect((await first.store.getRun(handle.runId))?.status).toBe('running');
 
-    const rightStore = await openSqliteStore(file);
-    const right = createRuntime({
-      org: full.org,
-      model: answering,
-      bus: createMemoryBus(),
-      store: rightStore,
-      toolHost: countingHost('unused', false),
-    });
+    const right = await processOn(file, full.org, answering, countingHost('unused', false));
     cleanups.push(
-      () => right.close(),
-      () => rightStore.close(),
+      () => right.runtime.close(),
+      () => right.store.close(),
     );
-    const result = await (await right.resume(handle.runId)).result;
+    const result = await (await right.runtime.resume(handle.runId)).result;
     expect(result).toMatchObject({
       status: 'completed',
       answer: 'ceo: Answer from helper: helper helped',
