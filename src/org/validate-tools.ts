@@ -151,13 +151,18 @@ export function validateTools(context: ValidationContext): Diagnostic[] {
         }
         const modelName = `${server}${toolNameSeparator}${tool}`;
         if (!modelToolNamePattern.test(modelName)) {
+          const tooLong = modelName.length > 64;
           found.push(
             diagnostic(
               'error',
-              'tool-name-too-long',
+              tooLong ? 'tool-name-too-long' : 'tool-name-characters',
               at,
-              `the model would see this tool as '${modelName}', longer than the 64 characters the Messages API allows`,
-              'give the MCP server a shorter name in org.yaml',
+              tooLong
+                ? `the model would see this tool as '${modelName}', longer than the 64 characters the Messages API allows`
+                : `the model would see this tool as '${modelName}', but the Messages API allows only letters, digits, _ and - in tool names`,
+              tooLong
+                ? 'give the MCP server a shorter name in org.yaml'
+                : `name the tool with letters, digits, _ and - only (the MCP server must offer it under that name)`,
             ),
           );
         }

@@ -198,6 +198,23 @@ describe('MCP servers over HTTP', () => {
   });
 });
 
+describe('MCP tool names the model would see', () => {
+  it('says when a name has characters the Messages API refuses, and when it is too long', async () => {
+    const withTool = (tool: string) =>
+      load({
+        ...smallOrg,
+        'agents/acme/org.yaml': `${orgYaml}\nmcp_servers:\n  web: { url: 'https://mcp.example/mcp' }\nmembers:\n  helper: { role: chief, reports_to: boss }`,
+        'agents/acme/helper.md': `---\nname: helper\ndescription: Helps.\ntools: ${tool}\n---\nHelp.\n`,
+      });
+    const badCharacters = await withTool('mcp__web__bad name!');
+    expect(errors(badCharacters).map((entry) => `${entry.code}: ${entry.message}`)).toEqual([
+      "tool-name-characters: the model would see this tool as 'web__bad name!', but the Messages API allows only letters, digits, _ and - in tool names",
+    ]);
+    const long = await withTool(`mcp__web__${'a'.repeat(70)}`);
+    expect(errors(long).map((entry) => entry.code)).toEqual(['tool-name-too-long']);
+  });
+});
+
 describe('names that Object.prototype also has', () => {
   it('finds no MCP server, target or member called constructor or toString that the org lacks', async () => {
     const loaded = await load({
