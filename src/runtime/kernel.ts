@@ -1,6 +1,8 @@
 import { randomId } from './random-id.js';
 import { redactSecrets } from '../../tools/shared/redact.js';
 import { Semaphore } from './semaphore.js';
+import { createRunLeases } from './run-leases.js';
+import type { RunLeases } from './run-leases.js';
 import { scaledClock } from '../escalation/scaled-clock.js';
 import { createTimers } from '../escalation/timers.js';
 import type { Timers } from '../escalation/timers.js';
@@ -81,6 +83,8 @@ export interface Kernel {
   ownBus: boolean;
   /** Whether the store outlives the process: then sessions are checkpointed and messages go through the outbox. */
   durable: boolean;
+  /** The leases of the runs this process works on (see RunLeases). */
+  leases: RunLeases;
   now: () => number;
   /** The instant the scaled clock was anchored at (with `timeScale`, what a resume needs to read the same time). */
   clockOrigin: number;
@@ -162,6 +166,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
   const limits = org.defaults.limits ?? {};
   const maxHops = limits.max_hops ?? 10;
   const runs = new Map<string, RunContext>();
+  const leases = createRunLeases(store, () => runs.keys(), options.leaseMs);
   const sessions = new Map<string, SessionState>();
   const waitingOn = new Map<string, SessionState>();
   const work = new Set<Promise<void>>();
@@ -416,6 +421,7 @@ export function createKernel(options: RuntimeOptions): Kernel {
     toolHost,
     ownBus,
     durable,
+    leases,
     now,
     clockOrigin,
     timeScale,

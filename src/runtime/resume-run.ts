@@ -77,6 +77,8 @@ export async function resumeRun(
     store.listEscalations({ runId }),
     store.pendingMessages(runId),
   ]);
+  // One process at a time: the run's lease must be free, or lapse (its holder died).
+  await kernel.leases.takeOver(runId);
   // Every session is rebuilt before the run is opened: one whose agent this org lacks refuses
   // the resume here, and the run stays as it was, to be resumed with the right org.
   const restored = sessionRecords.map((sessionRecord) =>

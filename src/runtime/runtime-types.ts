@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   clockOrigin?: number;
   now?: () => number;
   newId?: () => string;
+  /** How long a run's lease in a durable store lasts unless renewed (default 10 s). */
+  leaseMs?: number;
 }
 
 /** How a run ended. */

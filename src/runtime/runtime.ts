@@ -88,7 +88,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }).then(() => undefined);
       const failed = (error: unknown) => endRun(run, { status: 'failed', error: String(error) });
       // A durable store has the run before any of its messages; a memory store needs no wait.
-      if (kernel.durable) track(saved.then(deliver).catch(failed));
+      if (kernel.durable)
+        track(
+          saved
+            .then(() => kernel.leases.hold(run.runId))
+            .then(deliver)
+            .catch(failed),
+        );
       else {
         track(saved);
         track(deliver().catch(failed));
@@ -105,6 +111,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       for (const unsubscribe of unsubscribers) unsubscribe();
       limiter.clear();
       kernel.timers.close();
+      kernel.leases.close();
       clearInterval(kernel.humanPoll.timer);
       await Promise.allSettled([...kernel.work]);
       if (ownBus) await bus.close();

@@ -47,6 +47,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const sessions = new Map<string, SessionRecord>();
   const requests = new Map<string, OpenRequestRecord>();
   const escalations = new Map<string, EscalationRecord>();
+  /** Each run's lease: who holds it, until when. */
+  const leases = new Map<string, { owner: string; until: number }>();
   /** Runs that have events but no run record, oldest first. */
   const unsaved: string[] = [];
   /** Finished runs whose events are kept, oldest first. */
@@ -61,6 +63,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   /** Drops the oldest run and everything of it. */
   const forget = (runId: string) => {
     runs.delete(runId);
+    leases.delete(runId);
     events.delete(runId);
     for (const { map, key } of keysOf.get(runId) ?? []) map.delete(key);
     keysOf.delete(runId);
@@ -92,6 +95,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         finished.push(run.runId);
         if (finished.length > maxEventRuns) events.delete(finished.shift() as string);
       }
+    },
+    async claimRun(runId, owner, leaseUntil, now) {
+      if (!runs.has(runId)) return false;
+      const lease = leases.get(runId);
+      if (lease && lease.owner !== owner && lease.until >= now) return false;
+      leases.set(runId, { owner, until: leaseUntil });
+      return true;
     },
     async getRun(runId) {
       const run = runs.get(runId);

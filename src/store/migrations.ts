@@ -137,6 +137,14 @@ function schemaVersion3({ json }: DialectTypes): string[] {
   ];
 }
 
+/** Version 4: the process that holds a running run, and until when (its lease). */
+function schemaVersion4({ bigint }: DialectTypes): string[] {
+  return [
+    `ALTER TABLE runs ADD COLUMN owner TEXT`,
+    `ALTER TABLE runs ADD COLUMN lease_until ${bigint}`,
+  ];
+}
+
 function inBothDialects(build: (types: DialectTypes) => string[]): Record<SqlDialect, string[]> {
   return { sqlite: build(dialectTypes.sqlite), postgres: build(dialectTypes.postgres) };
 }
@@ -157,6 +165,11 @@ export const migrations: readonly Migration[] = [
     version: 3,
     description: "a session's conversation in rows of its own (appended, not rewritten)",
     statements: inBothDialects(schemaVersion3),
+  },
+  {
+    version: 4,
+    description: 'the process that holds a running run, and its lease',
+    statements: inBothDialects(schemaVersion4),
   },
 ];
 

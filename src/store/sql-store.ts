@@ -118,6 +118,13 @@ export function createSqlStore(driver: SqlDriver): Store {
         optionalJson(run.settings),
       ]);
     },
+    async claimRun(runId, owner, leaseUntil, now) {
+      const result = await query(
+        'UPDATE runs SET owner = ?, lease_until = ? WHERE run_id = ? AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)',
+        [owner, ms(leaseUntil), runId, owner, ms(now)],
+      );
+      return result.changes > 0;
+    },
     async getRun(runId) {
       const result = await query(`SELECT ${runColumns} FROM runs WHERE run_id = ?`, [runId]);
       return result.rows[0] === undefined ? undefined : rows.run(result.rows[0]);

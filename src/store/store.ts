@@ -2,7 +2,7 @@ import type { A2AMessage } from '../a2a/message.js';
 import type { RunEvent, RunTotals } from '../runtime/run-event.js';
 
 /** The version of the stored schema this code writes; stores migrate older ones on open. */
-export const storeSchemaVersion = 3;
+export const storeSchemaVersion = 4;
 
 /**
  * How a run was started, kept so that `cadre resume` can start it again the same way: plain
@@ -121,6 +121,12 @@ export interface Store {
   readonly durable: boolean;
 
   saveRun(run: RunRecord): Promise<void>;
+  /**
+   * Takes or renews a stored run's lease for `owner` until `leaseUntil` (ms since the epoch),
+   * when no other owner holds one that lasts past `now`; resolves whether `owner` holds it.
+   * One process at a time works on a run: the one holding its lease.
+   */
+  claimRun(runId: string, owner: string, leaseUntil: number, now: number): Promise<boolean>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** The most recent runs first. */
   listRuns(limit: number): Promise<RunRecord[]>;

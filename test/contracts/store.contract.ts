@@ -268,6 +268,29 @@ export function storeContract(
         const listed = await store.listRuns(1_000);
         expect(listed.filter((each) => each.runId === run.runId)).toStrictEqual([completed]);
       });
+
+      it('leases a run to one owner at a time, renewable by it, free again once it lapses', async () => {
+        const store = await openStore();
+        const run = makeRun();
+        await store.saveRun(run);
+
+        expect(await store.claimRun(run.runId, 'process-a', 10_000, 1_000)).toBe(true);
+        expect(await store.claimRun(run.runId, 'process-b', 12_000, 5_000)).toBe(false);
+        // The holder renews; another owner waits for the lease to lapse.
+        expect(await store.claimRun(run.runId, 'process-a', 20_000, 9_000)).toBe(true);
+        expect(await store.claimRun(run.runId, 'process-b', 25_000, 15_000)).toBe(false);
+        expect(await store.claimRun(run.runId, 'process-b', 40_000, 20_001)).toBe(true);
+        expect(await store.claimRun(run.runId, 'process-a', 45_000, 21_000)).toBe(false);
+        // Saving the run again does not touch its lease.
+        await store.saveRun({ ...run, status: 'running' });
+        expect(await store.claimRun(run.runId, 'process-a', 45_000, 21_000)).toBe(false);
+        expect(await store.getRun(run.runId)).toStrictEqual(run);
+      });
+
+      it('leases no run it does not have', async () => {
+        const store = await openStore();
+        expect(await store.claimRun('no-such-run', 'process-a', 10_000, 1_000)).toBe(false);
+      });
     });
 
     describe('events', () => {

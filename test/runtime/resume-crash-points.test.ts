@@ -18,16 +18,39 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A runtime on the SQLite file `file`, as one `cadre` process would open it. */
+/**
+ * A runtime on the SQLite file `file`, as one `cadre` process would open it, with 100 ms run
+ * leases; `die()` stops its lease renewals from reaching the store, as when the process is killed.
+ */
 async function processOn(
   file: string,
   org: OrgDefinition,
   model: Model,
   toolHost: ToolHost,
-): Promise<{ runtime: Runtime; store: Store }> {
-  const store = await openSqliteStore(file);
-  const runtime = createRuntime({ org, model, bus: createMemoryBus(), store, toolHost });
-  return { runtime, store };
+): Promise<{ runtime: Runtime; store: Store; die: () => void }> {
+  const opened = await openSqliteStore(file);
+  let dead = false;
+  const store = Object.create(opened, {
+    claimRun: {
+      value: (...args: Parameters<Store['claimRun']>) =>
+        dead ? Promise.resolve(false) : opened.claimRun(...args),
+    },
+  }) as Store;
+  const runtime = createRuntime({
+    org,
+    model,
+    bus: createMemoryBus(),
+    store,
+    toolHost,
+    leaseMs: 100,
+  });
+  return {
+    runtime,
+    store,
+    die: () => {
+      dead = true;
+    },
+  };
 }
 
 /** Waits until `done` holds (polling every 20 ms), or fails naming `what` after 5 s. */
@@ -85,6 +108,7 @@ async function crashDuringCall(tool: string, grant: 'read' | 'write') {
     'the tool call',
   );
   // The first process is gone: nothing of it runs on (its hanging call stays hanging).
+  first.die();
   const host = countingHost(tool, false);
   const second = await processOn(file, org, new ScriptedModel(decide), host);
   cleanups.push(
@@ -137,6 +161,7 @@ describe('resuming a run whose process died while one of two calls ran', () => {
         (await first.store.events(handle.runId)).some((event) => event.type === 'tool-call-end'),
       'the write',
     );
+    first.die();
     const second = await processOn(file, org, new ScriptedModel(decide), host(false));
     cleanups.push(
       () => second.runtime.close(),
@@ -253,6 +278,7 @@ describe('a resume that is refused', () => {
         ? { text: `ceo: ${toolResultsOf(request).join(' | ')}` }
         : { text: `${request.agent} helped` },
     );
+    first.die();
     const wrong = await processOn(file, smaller.org, answering, countingHost('unused', false));
     await expect(wrong.runtime.resume(handle.runId)).rejects.toThrow(/which the org no longer has/);
     await wrong.runtime.close();
@@ -269,5 +295,47 @@ describe('a resume that is refused', () => {
       status: 'completed',
       answer: 'ceo: Answer from helper: helper helped',
     });
+  });
+});
+
+describe('one process at a time', () => {
+  it('refuses to resume a run whose process still renews its lease, and takes it once that stops', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'cadre-resume-'));
+    const { org, remove } = await loadTestOrg(
+      [{ id: 'ceo', role: 'ceo', extra: ['tools: [{ tool: psql, grant: write }]'] }],
+      ['targets:', '  main: { kind: postgres, url: env:DATABASE_URL, access: write }'],
+    );
+    cleanups.push(remove, () => rm(folder, { recursive: true, force: true }));
+    const decide = (request: ModelRequest) =>
+      toolResultsOf(request).length > 0
+        ? { text: `after: ${toolResultsOf(request).join(' | ')}` }
+        : { tools: [{ name: 'psql__execute', input: { sql: 'INSERT INTO marks VALUES (1)' } }] };
+    const file = join(folder, 'state.db');
+    const first = await processOn(
+      file,
+      org,
+      new ScriptedModel(decide),
+      countingHost('psql__execute', true),
+    );
+    const handle = first.runtime.run('go');
+    await until(
+      async () =>
+        (await first.store.events(handle.runId)).some((event) => event.type === 'tool-call-start'),
+      'the tool call',
+    );
+    const host = countingHost('psql__execute', false);
+    const second = await processOn(file, org, new ScriptedModel(decide), host);
+    cleanups.push(
+      () => second.runtime.close(),
+      () => second.store.close(),
+    );
+    await expect(second.runtime.resume(handle.runId)).rejects.toThrow(
+      /is being worked on by another process/,
+    );
+    expect(host.calls).toBe(0);
+    first.die();
+    const result = await (await second.runtime.resume(handle.runId)).result;
+    expect(result.status).toBe('completed');
+    expect(host.calls).toBe(0);
   });
 });
