@@ -7,6 +7,7 @@ import type { StoredRequest } from './escalations.js';
 import { awaitHuman, deliverHumanAnswer, personRule } from './human-answers.js';
 import type { Kernel, RunContext } from './kernel.js';
 import { totalsOf } from './run-event.js';
+import type { RunEvent } from './run-event.js';
 import type { RunStart } from './runtime.js';
 import type { RunHandle } from './runtime-types.js';
 import { userAgentId } from './runtime-types.js';
@@ -125,7 +126,8 @@ export async function resumeRun(
   // Messages written before the process died and not handled: delivered again, first, so that
   // an answer that was on its way settles its request before a deadline fires for it.
   for (const message of pending) await kernel.bus.send(message);
-  for (const session of live) kernel.track(continueSession(kernel, run, session));
+  const calls = recordedCalls(events);
+  for (const session of live) kernel.track(continueSession(kernel, run, session, calls));
   if (entrySession === undefined && (await kernel.store.getMessage(requestId)) === undefined) {
     // The process died between storing the run and storing its task: the task goes out now,
     // with the id it was to have.
@@ -195,13 +197,16 @@ function watchAgain(kernel: Kernel, requests: readonly OpenRequestRecord[]): Ope
   return watched;
 }
 
-/** What the run's events say of its tool calls, by tool use id: started, and how it ended. */
-async function recordedCalls(
-  kernel: Kernel,
-  runId: string,
-): Promise<Map<string, { started: boolean; end?: { output: string; isError: boolean } }>> {
-  const calls = new Map<string, { started: boolean; end?: { output: string; isError: boolean } }>();
-  for (const event of await kernel.store.events(runId)) {
+/** What a run's events say of one tool call: that it started, and how it ended, if it did. */
+interface RecordedCall {
+  started: boolean;
+  end?: { output: string; isError: boolean };
+}
+
+/** The run's tool calls as its events recorded them, by tool use id. */
+function recordedCalls(events: readonly RunEvent[]): Map<string, RecordedCall> {
+  const calls = new Map<string, RecordedCall>();
+  for (const event of events) {
     if (event.type === 'tool-call-start') {
       calls.set(event.toolUseId, { ...calls.get(event.toolUseId), started: true });
     } else if (event.type === 'tool-call-end') {
@@ -246,6 +251,7 @@ async function continueSession(
   kernel: Kernel,
   run: RunContext,
   session: SessionState,
+  recorded: ReadonlyMap<string, RecordedCall>,
 ): Promise<void> {
   // A person's place: the session waits for their answer (re-armed with the escalations).
   if (session.agent.human) return;
@@ -263,7 +269,6 @@ async function continueSession(
     }
     const sent = new Set([...session.open.values()].map((open) => open.toolUseId));
     const missing = uses.filter((use) => !session.results.has(use.id) && !sent.has(use.id));
-    const recorded = missing.length > 0 ? await recordedCalls(kernel, run.runId) : new Map();
     await Promise.all(
       missing.map((use) => {
         const known = recorded.get(use.id);
