@@ -112,6 +112,24 @@ function notAKeyword(token: SqlToken | undefined, purpose: string): string {
   return `refused: the statement must begin with a keyword; ${purpose}`;
 }
 
+/** A statement read up to its first keyword (after any opening parentheses), or why it cannot be. */
+type Opened =
+  | { ok: true; tokens: SqlToken[]; start: number; keyword: string; moreThanOne: boolean }
+  | { ok: false; reason: string };
+
+/** Lexes one statement and finds its first keyword; `purpose` says what a keyword-less one should be. */
+function openStatement(sql: string, purpose: string): Opened {
+  const prepared = prepareStatement(sql);
+  if (!prepared.ok) return prepared;
+  const { tokens, moreThanOne } = prepared;
+  const start = firstKeywordIndex(tokens);
+  const first = tokens[start];
+  if (first?.kind !== 'word') {
+    return { ok: false, reason: moreThanOne ? moreThanOneStatement : notAKeyword(first, purpose) };
+  }
+  return { ok: true, tokens, start, keyword: first.value, moreThanOne };
+}
+
 /** The refusal for the first dangerous function named in the tokens, if any. */
 function functionRefusal(tokens: readonly SqlToken[], grant: Grant): string | undefined {
   for (const [index, token] of tokens.entries()) {
@@ -276,18 +294,9 @@ function explainedStatementRefusal(
  * SELECT INTO) or call a dangerous function. Comments and string literals are ignored.
  */
 export function checkReadStatement(sql: string): StatementCheck {
-  const prepared = prepareStatement(sql);
+  const prepared = openStatement(sql, allowedList);
   if (!prepared.ok) return { allowed: false, reason: prepared.reason };
-  const { tokens } = prepared;
-  const start = firstKeywordIndex(tokens);
-  const first = tokens[start];
-  if (first?.kind !== 'word') {
-    return {
-      allowed: false,
-      reason: prepared.moreThanOne ? moreThanOneStatement : notAKeyword(first, allowedList),
-    };
-  }
-  const keyword = first.value;
+  const { tokens, start, keyword } = prepared;
   const keywordText = keyword.toUpperCase();
   if (!readKeywords.has(keyword)) {
     const refusal = readRefusals[keyword];
@@ -669,20 +678,9 @@ export function checkExecuteStatement(sql: string, grant: Grant): StatementCheck
       reason: `refused: execute needs the write grant; this server runs with the ${grant} grant`,
     };
   }
-  const prepared = prepareStatement(sql);
+  const prepared = openStatement(sql, 'send one SQL statement');
   if (!prepared.ok) return { allowed: false, reason: prepared.reason };
-  const { tokens } = prepared;
-  const start = firstKeywordIndex(tokens);
-  const first = tokens[start];
-  if (first?.kind !== 'word') {
-    return {
-      allowed: false,
-      reason: prepared.moreThanOne
-        ? moreThanOneStatement
-        : notAKeyword(first, 'send one SQL statement'),
-    };
-  }
-  const keyword = first.value;
+  const { tokens, start, keyword } = prepared;
   const keywordText = keyword.toUpperCase();
   const refusal = writeRefusal(tokens, start, grant);
   if (refusal) return { allowed: false, reason: refusal };
@@ -720,16 +718,10 @@ export function checkExecuteStatement(sql: string, grant: Grant): StatementCheck
  * prepared statements and cursors, which live within the script's own session.
  */
 export function checkScriptWriteStatement(sql: string, grant: Grant): StatementCheck {
-  const prepared = prepareStatement(sql);
+  const prepared = openStatement(sql, 'each statement begins with a keyword');
   if (!prepared.ok) return { allowed: false, reason: prepared.reason };
-  const { tokens } = prepared;
-  const start = firstKeywordIndex(tokens);
-  const first = tokens[start];
-  if (first?.kind !== 'word') {
-    return { allowed: false, reason: notAKeyword(first, 'each statement begins with a keyword') };
-  }
-  const refusal = writeRefusal(tokens, start, grant);
+  const refusal = writeRefusal(prepared.tokens, prepared.start, grant);
   if (refusal) return { allowed: false, reason: refusal };
   if (prepared.moreThanOne) return { allowed: false, reason: moreThanOneStatement };
-  return { allowed: true, keyword: first.value.toUpperCase() };
+  return { allowed: true, keyword: prepared.keyword.toUpperCase() };
 }
