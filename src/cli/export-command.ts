@@ -46,11 +46,14 @@ export async function runExportClaudeCode(
   // Everything is checked before anything is written: a refusal leaves the folder as it was.
   const problems: string[] = [];
   for (const file of planned) {
-    const problem =
-      (await linkOnTheWay(out, file.path)) ??
-      (file.path === mcpJson
-        ? await mergeMcpJson(file, cadreServerName)
-        : await replaceable(file.path, options.force === true));
+    let problem = await linkOnTheWay(out, file.path);
+    if (problem === undefined && file.path === mcpJson) {
+      const merged = await mergedMcpJson(file.path, server);
+      if ('problem' in merged) problem = merged.problem;
+      else if (merged.text !== undefined) file.text = merged.text;
+    } else {
+      problem ??= await replaceable(file.path, options.force === true);
+    }
     if (problem) problems.push(`${relative(process.cwd(), file.path)}: ${problem}`);
   }
   if (problems.length > 0) {
@@ -82,26 +85,27 @@ async function replaceable(path: string, force: boolean): Promise<string | undef
 }
 
 /**
- * Puts cadre's server into an existing `.mcp.json` (its other servers and keys stay); the file's
- * text becomes the merged JSON. Why it cannot, if it cannot.
+ * An existing `.mcp.json` with cadre's server put in (its other servers and keys stay): the text
+ * to write, none when there is no file (the export's own is written), or why it cannot be merged.
  */
-async function mergeMcpJson(
-  file: { path: string; text: string },
-  name: string,
-): Promise<string | undefined> {
-  const info = await lstat(file.path).catch(() => undefined);
-  if (info === undefined) return undefined;
-  if (!info.isFile()) return 'exists and is not a file';
+async function mergedMcpJson(
+  path: string,
+  server: Record<string, unknown>,
+): Promise<{ text?: string } | { problem: string }> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info === undefined) return {};
+  if (!info.isFile()) return { problem: 'exists and is not a file' };
   let existing: unknown;
   try {
-    existing = JSON.parse(await readFile(file.path, 'utf8'));
+    existing = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    return `is not valid JSON (${error instanceof Error ? error.message : String(error)}): fix or remove it, and export again`;
+    return {
+      problem: `is not valid JSON (${error instanceof Error ? error.message : String(error)}): fix or remove it, and export again`,
+    };
   }
   if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) {
-    return 'is not a JSON object: fix or remove it, and export again';
+    return { problem: 'is not a JSON object: fix or remove it, and export again' };
   }
-  const ours = (JSON.parse(file.text) as { mcpServers: Record<string, unknown> }).mcpServers[name];
   const current = existing as { mcpServers?: unknown };
   const servers =
     current.mcpServers !== null &&
@@ -109,8 +113,8 @@ async function mergeMcpJson(
     !Array.isArray(current.mcpServers)
       ? current.mcpServers
       : {};
-  file.text = `${JSON.stringify({ ...current, mcpServers: { ...servers, [name]: ours } }, null, 2)}\n`;
-  return undefined;
+  const merged = { ...current, mcpServers: { ...servers, [cadreServerName]: server } };
+  return { text: `${JSON.stringify(merged, null, 2)}\n` };
 }
 
 /** Registers `cadre export claude-code [dir] --out <dir>`. */
